@@ -1,0 +1,81 @@
+package p2pcollab
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/multiformats/go-multiaddr"
+	"github.com/peerd/peerd/contacts"
+)
+
+// API is what an application sees of peerd, whether the node runs in its
+// own process (*Node) or in the daemon behind the local socket
+// (localapi.Client). Every method may be called from many goroutines, and
+// every error wraps a sentinel of package status.
+type API interface {
+	// OpenSession registers an application. Objects it sets are owned by
+	// the session and deleted when the session ends.
+	OpenSession(ctx context.Context, name string) (Session, error)
+
+	SignIn(ctx context.Context, scope Scope) error
+	SignOut(ctx context.Context, scope Scope) error
+	SetPresence(ctx context.Context, p Presence) error
+	Status(ctx context.Context) (Status, error)
+
+	// Objects enumerates objects (PeerCollabEnumObjects). The zero query
+	// returns the user's own objects.
+	Objects(ctx context.Context, q ObjectQuery) ([]Object, error)
+
+	Contacts(ctx context.Context) ([]contacts.Contact, error)
+	Contact(ctx context.Context, id peer.ID) (contacts.Contact, error)
+	AddContact(ctx context.Context, card string, watch, allow bool) (contacts.Contact, error)
+	UpdateContact(ctx context.Context, id peer.ID, u ContactUpdate) (contacts.Contact, error)
+	DeleteContact(ctx context.Context, id peer.ID) error
+	// Card returns the user's own signed contact card.
+	Card(ctx context.Context) (string, error)
+
+	// Events registers for events. The stream must be closed.
+	Events(ctx context.Context, f EventFilter) (EventStream, error)
+}
+
+// Session is one application's handle on the node. Close ends it, which
+// deletes every object it owns.
+type Session interface {
+	SetObject(ctx context.Context, id uuid.UUID, data []byte, scope Scope) error
+	DeleteObject(ctx context.Context, id uuid.UUID) error
+	Close() error
+}
+
+// EventStream delivers a registration's events in order. Next blocks until
+// an event arrives; after Close it fails.
+type EventStream interface {
+	Next(ctx context.Context) (Event, error)
+	Close() error
+}
+
+// ObjectQuery selects objects: Peer (empty: the local user) and ID (nil
+// GUID: all of that peer's objects).
+type ObjectQuery struct {
+	Peer peer.ID
+	ID   uuid.UUID
+}
+
+// ContactUpdate changes a contact; nil fields are left as they are.
+type ContactUpdate struct {
+	Nickname    *string
+	DisplayName *string
+	Email       *string
+	Watch       *bool
+	Permission  *contacts.Permission
+}
+
+// Status describes the node.
+type Status struct {
+	PeerID   peer.ID
+	Addrs    []multiaddr.Multiaddr
+	SignedIn Scope
+	Presence Presence
+	Objects  int
+	Sessions int
+}

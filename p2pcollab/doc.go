@@ -1,0 +1,23 @@
+// Package p2pcollab is peerd's object registry, its events and the node that
+// applications talk to: the Go SDK of the Peer Collaboration API.
+//
+// The package is built as a deterministic core wrapped by a shell:
+//
+//   - Registry is the core. It holds the user's objects, the signed-in
+//     scopes and the application sessions, and enforces every rule of
+//     PeerCollabSetObject: 1..16383 bytes of data, at most 128 objects, one
+//     per GUID, the last session that set an object owns it, a session that
+//     ends takes its objects with it, and a full sign-out drops them all. It
+//     has no goroutines, clocks or sockets; each call returns the events it
+//     caused, so it is tested exhaustively and replayed exactly.
+//   - Node is the shell. It serialises calls into the Registry, fans events
+//     out to registrations (each with its own bounded queue that reports an
+//     overflow instead of ever blocking the node), and owns the identity and
+//     the trust list.
+//
+// Applications use the API interface. *Node implements it in-process; the
+// client in package localapi implements it over the daemon's unix socket,
+// and both pass the same conformance suite (package collabtest). Every error
+// wraps a sentinel of package status, so errors.Is works the same way on
+// both sides.
+package p2pcollab
