@@ -10,7 +10,11 @@ import (
 	"github.com/peerd/peerd/p2pcollab/status"
 )
 
-func newTestNode(t *testing.T, queue int) *Node {
+func newTestNode(t *testing.T, queue int) *Node { return newNodeWithQueue(t, queue) }
+
+func newBenchNode(b *testing.B) *Node { return newNodeWithQueue(b, 0) }
+
+func newNodeWithQueue(t testing.TB, queue int) *Node {
 	t.Helper()
 	id, err := identity.Generate()
 	if err != nil {
