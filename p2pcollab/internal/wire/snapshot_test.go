@@ -1,0 +1,115 @@
+package wire
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+)
+
+// fullSnapshot returns a snapshot at the limits: MaxLiveObjects objects of
+// the largest size the channel allows.
+func fullSnapshot(ch Channel) Snapshot {
+	_, hi := ch.dataBounds()
+	s := Snapshot{Epoch: 7, Seq: 1000, Beat: 3}
+	if ch.Sealed() {
+		s.KeyID = 2
+	}
+	for i := range MaxLiveObjects {
+		s.Objects = append(s.Objects, Entry{ID: testID(byte(i)), Version: uint64(1000 - i), Scope: ScopeAll, Data: fill(hi, byte(i))})
+	}
+	return s
+}
+
+func validSnapshots() map[Channel][]Snapshot {
+	return map[Channel][]Snapshot{
+		NearMe: {
+			{Epoch: 1},
+			{Epoch: 2, Seq: 5, Beat: 9, Objects: []Entry{
+				{ID: testID(1), Version: 5, Scope: ScopeNearMe, Data: []byte("a")},
+				{ID: testID(2), Version: 1, Scope: ScopeAll, Data: []byte("bb")},
+			}},
+			fullSnapshot(NearMe),
+		},
+		Internet: {
+			{Epoch: 1, Seq: 9, KeyID: 1},
+			{Epoch: 2, Seq: 5, KeyID: 3, Objects: []Entry{
+				{ID: testID(1), Version: 4, Scope: ScopeInternet, Data: fill(41, 1)},
+			}},
+			fullSnapshot(Internet),
+		},
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	for ch, ss := range validSnapshots() {
+		for _, s := range ss {
+			b, err := EncodeSnapshot(ch, s)
+			if err != nil {
+				t.Fatalf("%s: EncodeSnapshot: %v", ch, err)
+			}
+			if len(b) > MaxSnapshotLen {
+				t.Errorf("%d bytes, over MaxSnapshotLen %d", len(b), MaxSnapshotLen)
+			}
+			got, err := DecodeSnapshot(ch, b)
+			if err != nil {
+				t.Fatalf("%s: DecodeSnapshot: %v", ch, err)
+			}
+			if !reflect.DeepEqual(got, s) {
+				t.Fatalf("%s: got %+v, want %+v", ch, got, s)
+			}
+			if len(b) < 1<<14 {
+				mustPrefixesFail(t, b, func(b []byte) error { _, err := DecodeSnapshot(ch, b); return err })
+			}
+		}
+	}
+}
+
+func TestSnapshotRejects(t *testing.T) {
+	base := validSnapshots()[NearMe][1]
+	for name, mutate := range map[string]func(*Snapshot){
+		"epoch 0":        func(s *Snapshot) { s.Epoch = 0 },
+		"key id":         func(s *Snapshot) { s.KeyID = 1 },
+		"count > seq":    func(s *Snapshot) { s.Seq = 1; s.Objects[0].Version = 1 },
+		"version 0":      func(s *Snapshot) { s.Objects[0].Version = 0 },
+		"version > seq":  func(s *Snapshot) { s.Objects[0].Version = 6 },
+		"same version":   func(s *Snapshot) { s.Objects[1].Version = 5 },
+		"unsorted":       func(s *Snapshot) { s.Objects[0], s.Objects[1] = s.Objects[1], s.Objects[0] },
+		"duplicate id":   func(s *Snapshot) { s.Objects[1].ID = s.Objects[0].ID },
+		"nil id":         func(s *Snapshot) { s.Objects[0].ID = [16]byte{} },
+		"scope internet": func(s *Snapshot) { s.Objects[0].Scope = ScopeInternet },
+		"empty data":     func(s *Snapshot) { s.Objects[0].Data = nil },
+		"oversize data":  func(s *Snapshot) { s.Objects[0].Data = fill(MaxObjectData+1, 0) },
+	} {
+		s := base
+		s.Objects = append([]Entry(nil), base.Objects...)
+		mutate(&s)
+		_, err := EncodeSnapshot(NearMe, s)
+		if err == nil {
+			t.Errorf("%s: encoded", name)
+			continue
+		}
+		wantInvalid(t, err)
+	}
+	full := fullSnapshot(NearMe)
+	full.Objects = append(full.Objects, Entry{ID: testID(200), Version: 1, Scope: ScopeAll, Data: []byte("x")})
+	_, err := EncodeSnapshot(NearMe, full)
+	wantInvalid(t, err)
+}
+
+// TestDecodeSnapshotCountBound feeds counts the input cannot hold: the
+// decoder must refuse them before allocating.
+func TestDecodeSnapshotCountBound(t *testing.T) {
+	b, _ := EncodeSnapshot(NearMe, validSnapshots()[NearMe][1])
+	// b = 01 03 02 05 09 00 02 <entries>; the count is b[6].
+	for _, count := range [][]byte{{3}, {0x81, 0x01}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}} {
+		bad := append(append(bytes.Clone(b[:6]), count...), b[7:]...)
+		_, err := DecodeSnapshot(NearMe, bad)
+		wantInvalid(t, err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		_, _ = DecodeSnapshot(NearMe, []byte{1, 3, 1, 200, 1, 0, 0x80, 0x01})
+	})
+	if allocs > 3 {
+		t.Errorf("rejecting a bogus count took %v allocations", allocs)
+	}
+}
