@@ -87,9 +87,9 @@ func TestCrashWriter(t *testing.T) {
 		list := s.List()
 		switch r := rand.N(10); {
 		case len(list) < 5 || r < 5:
-			id, err := identity.Generate()
-			if err != nil {
-				fail(err)
+			id, genErr := identity.Generate()
+			if genErr != nil {
+				fail(genErr)
 			}
 			err = s.Add(crashContact(id.ID, gen))
 		case r < 8:
