@@ -26,6 +26,8 @@ type Config struct {
 	Host host.Host
 	// EventQueue is each registration's buffer; 0 means DefaultEventQueue.
 	EventQueue int
+	// Network tunes the network layer, which runs when Host is set.
+	Network NetConfig
 }
 
 // Node is a running peer: the registry behind a mutex, the trust list, the
@@ -34,9 +36,10 @@ type Config struct {
 type Node struct {
 	cfg Config
 
-	mu     sync.Mutex // guards reg, queues and the ordering of events
+	mu     sync.Mutex // guards reg, queues, net's state and the ordering of events
 	reg    *Registry
 	queues map[*queue]struct{}
+	net    *netLayer // nil without a host
 }
 
 var _ API = (*Node)(nil)
@@ -52,21 +55,47 @@ func NewNode(cfg Config) (*Node, error) {
 	if cfg.EventQueue <= 0 {
 		cfg.EventQueue = DefaultEventQueue
 	}
-	return &Node{
+	n := &Node{
 		cfg:    cfg,
 		reg:    NewRegistry(cfg.Identity.ID),
 		queues: make(map[*queue]struct{}),
-	}, nil
+	}
+	if cfg.Host != nil {
+		if cfg.Host.ID() != cfg.Identity.ID {
+			return nil, status.Errorf(status.ErrInvalidArg, "host runs as %s, not %s", cfg.Host.ID(), cfg.Identity.ID)
+		}
+		nw, err := startNetwork(n)
+		if err != nil {
+			return nil, err
+		}
+		n.mu.Lock()
+		n.net = nw
+		nw.updateFollows()
+		n.mu.Unlock()
+	}
+	return n, nil
 }
 
 // Close shuts the node down: every session ends, every object is deleted
 // (registrations see the deletions), every registration ends, and every
 // later call fails with ErrNotInitialized. The host, which the caller
 // created, is left to the caller.
+//
+// With a network, the deletions are published before it stops (for up to
+// a couple of seconds), so watchers see them at once rather than after
+// the liveness timeout.
 func (n *Node) Close() error {
 	n.mu.Lock()
-	defer n.mu.Unlock()
+	closing := !n.reg.closed
 	n.emit(n.reg.Shutdown())
+	n.afterChange()
+	nw := n.net
+	n.mu.Unlock()
+	if closing && nw != nil {
+		nw.close()
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	for q := range n.queues {
 		q.close(status.Errorf(status.ErrNotInitialized, "the node has shut down"))
 	}
@@ -74,13 +103,26 @@ func (n *Node) Close() error {
 	return nil
 }
 
-// emit delivers events to every registration. Called with n.mu held, so
-// every registration sees events in the order the registry made them.
+// emit delivers events to every registration and lets the network publish
+// what they announce. Called with n.mu held, so every registration sees
+// events in the order the registry made them, and the network publishes
+// in that order too.
 func (n *Node) emit(events []Event) {
 	for _, e := range events {
 		for q := range n.queues {
 			q.push(e)
 		}
+		if n.net != nil {
+			n.net.observe(e)
+		}
+	}
+}
+
+// afterChange lets the network follow the signed-in scopes after a
+// registry call. n.mu held.
+func (n *Node) afterChange() {
+	if n.net != nil {
+		n.net.signedInChanged(n.reg.SignedIn())
 	}
 }
 
@@ -96,6 +138,7 @@ func (n *Node) do(ctx context.Context, f func(*Registry) ([]Event, error)) error
 		return err
 	}
 	n.emit(events)
+	n.afterChange()
 	return nil
 }
 
@@ -169,16 +212,28 @@ func (n *Node) Objects(ctx context.Context, q ObjectQuery) ([]Object, error) {
 	return out, err
 }
 
-// remoteObjects returns what a watched peer publishes. The network layer
-// fills this view; without it there is nothing to see yet.
+// remoteObjects returns what another peer publishes that the user may
+// see: a watched contact's objects, or those of a peer the user
+// subscribed to or refreshed. A peer the node knows nothing of is an
+// unknown contact. n.mu held.
 func (n *Node) remoteObjects(q ObjectQuery) ([]Object, error) {
-	if _, err := n.cfg.Contacts.Get(q.Peer); err != nil {
-		return nil, err
+	var out []Object
+	known := false
+	if n.net != nil {
+		out, known = n.net.remoteObjects(q)
 	}
-	if q.ID != uuid.Nil {
+	if !known {
+		if _, err := n.cfg.Contacts.Get(q.Peer); err != nil {
+			return nil, err
+		}
+	}
+	if q.ID != uuid.Nil && len(out) == 0 {
 		return nil, status.Errorf(status.ErrNotFound, "no object %s from %s", q.ID, q.Peer)
 	}
-	return []Object{}, nil
+	if out == nil {
+		out = []Object{}
+	}
+	return out, nil
 }
 
 // Events implements API.
@@ -240,6 +295,7 @@ func (s *nodeSession) Close() error {
 		s.n.mu.Lock()
 		defer s.n.mu.Unlock()
 		s.n.emit(s.n.reg.CloseSession(s.id))
+		s.n.afterChange()
 	})
 	return nil
 }

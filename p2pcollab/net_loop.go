@@ -1,0 +1,254 @@
+package p2pcollab
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+	"github.com/peerd/peerd/contacts"
+	"github.com/peerd/peerd/p2pcollab/internal/wire"
+)
+
+// controlLoop is the network's one housekeeping goroutine. On every
+// heartbeat it sends digests and sweeps silent publishers; on every kick
+// (and heartbeat) it brings libp2p in line with the state decided under
+// n.mu: topics subscribed, snapshot pulls started, keys pushed,
+// connections reset, contacts dialed and protected.
+func (nw *netLayer) controlLoop() {
+	defer nw.wg.Done()
+	tick := time.NewTicker(nw.cfg.Heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-nw.ctx.Done():
+			return
+		case <-tick.C:
+			nw.n.mu.Lock()
+			nw.heartbeat()
+			nw.sweep(time.Now())
+			nw.n.mu.Unlock()
+		case <-nw.kickC:
+		}
+		nw.reconcile(time.Now())
+	}
+}
+
+type pullReq struct {
+	p  peer.ID
+	ch wire.Channel
+}
+
+// reconcile does the libp2p work the state asks for. Only the control loop
+// calls it.
+func (nw *netLayer) reconcile(now time.Time) {
+	want := make(map[string]bool)
+	var pulls []pullReq
+	nw.n.mu.Lock()
+	for id, r := range nw.remotes {
+		for _, ch := range channels {
+			rc := &r.ch[ch]
+			if !rc.follow {
+				continue
+			}
+			want[wire.Topic(ch, id)] = true
+			if rc.needSync && !rc.inFlight && !now.Before(rc.nextTry) {
+				rc.inFlight = true
+				pulls = append(pulls, pullReq{id, ch})
+			}
+		}
+	}
+	grantTo, resetTo := nw.grantTo, nw.resetTo
+	nw.grantTo, nw.resetTo = make(map[peer.ID]bool), make(map[peer.ID]bool)
+	nw.n.mu.Unlock()
+
+	for topic, s := range nw.subs {
+		if !want[topic] {
+			s.close()
+			delete(nw.subs, topic)
+		}
+	}
+	for topic := range want {
+		if nw.subs[topic] == nil {
+			nw.subscribe(topic)
+		}
+	}
+	for p := range resetTo {
+		nw.h.Network().ClosePeer(p)
+	}
+	for _, pr := range pulls {
+		nw.wg.Add(1)
+		go nw.syncPull(pr)
+	}
+	for p := range grantTo {
+		nw.wg.Add(1)
+		go nw.sendGrant(p)
+	}
+	nw.dialContacts(now)
+}
+
+func (nw *netLayer) subscribe(topic string) {
+	t, err := nw.ps.Join(topic)
+	if err != nil {
+		nw.stats.internalErrors.Add(1)
+		return
+	}
+	sub, err := t.Subscribe(pubsub.WithBufferSize(nw.cfg.SubscriptionBuffer))
+	if err != nil {
+		t.Close()
+		nw.stats.internalErrors.Add(1)
+		return
+	}
+	nw.subs[topic] = &topicSub{topic: t, sub: sub}
+	nw.wg.Add(1)
+	go nw.readLoop(sub)
+}
+
+// syncPull runs one background snapshot pull and books its outcome: a
+// failure is retried after an exponential backoff (capped at maxPullBackoff),
+// sooner if the publisher connects.
+func (nw *netLayer) syncPull(pr pullReq) {
+	defer nw.wg.Done()
+	err := nw.pull(nw.ctx, pr.p, pr.ch)
+	nw.n.mu.Lock()
+	defer nw.n.mu.Unlock()
+	r := nw.remotes[pr.p]
+	if r == nil {
+		return
+	}
+	rc := &r.ch[pr.ch]
+	rc.inFlight = false
+	if err == nil {
+		rc.needSync, rc.failures = false, 0
+		return
+	}
+	nw.stats.pullFailures.Add(1)
+	rc.failures++
+	rc.nextTry = time.Now().Add(backoff(nw.cfg.Heartbeat, maxPullBackoff, rc.failures))
+}
+
+const maxPullBackoff = time.Minute
+
+// backoff returns base * 2^(failures-1), capped at limit.
+func backoff(base, limit time.Duration, failures int) time.Duration {
+	d := base
+	for i := 1; i < failures && d < limit; i++ {
+		d *= 2
+	}
+	return min(d, limit)
+}
+
+// connected is the host's notification of a new connection: pulls that
+// wait for that peer are retried at once.
+func (nw *netLayer) connected(p peer.ID) {
+	nw.n.mu.Lock()
+	r := nw.remotes[p]
+	if r != nil {
+		for _, ch := range channels {
+			if rc := &r.ch[ch]; rc.needSync {
+				rc.nextTry = time.Time{}
+			}
+		}
+	}
+	nw.n.mu.Unlock()
+	if r != nil {
+		nw.kick()
+	}
+}
+
+// found is the near-me discovery callback.
+func (nw *netLayer) found(ai peer.AddrInfo) {
+	if ai.ID == nw.self || ai.ID == "" {
+		return
+	}
+	nw.h.Peerstore().AddAddrs(ai.ID, ai.Addrs, peerstore.RecentlyConnectedAddrTTL)
+	nw.n.mu.Lock()
+	defer nw.n.mu.Unlock()
+	if nw.n.reg.closed {
+		return
+	}
+	if r := nw.remote(ai.ID); !r.nearMe {
+		r.nearMe = true
+		nw.updateFollows()
+	}
+}
+
+// dialState is the backoff of one contact the node keeps connected to.
+type dialState struct {
+	mu      sync.Mutex
+	busy    bool
+	next    time.Time
+	backoff time.Duration
+}
+
+// dialContacts keeps the node connected to the contacts it watches or
+// lets watch it: each unconnected one is dialed at the addresses on its
+// card, with exponential backoff between failures, and the connections
+// are protected from the connection manager's trimming.
+func (nw *netLayer) dialContacts(now time.Time) {
+	keep := make(map[peer.ID]contacts.Contact)
+	for _, c := range nw.n.cfg.Contacts.List() {
+		if c.PeerID != nw.self && (c.Watch || c.Permission == contacts.PermissionAllowed) {
+			keep[c.PeerID] = c
+		}
+	}
+	cm := nw.h.ConnManager()
+	for p := range nw.protected {
+		if _, ok := keep[p]; !ok {
+			cm.Unprotect(p, contactTag)
+			delete(nw.protected, p)
+			delete(nw.dials, p)
+		}
+	}
+	for p, c := range keep {
+		if !nw.protected[p] {
+			cm.Protect(p, contactTag)
+			nw.protected[p] = true
+		}
+		ds := nw.dials[p]
+		if ds == nil {
+			ds = &dialState{}
+			nw.dials[p] = ds
+		}
+		if nw.h.Network().Connectedness(p) == network.Connected {
+			ds.mu.Lock()
+			ds.backoff = 0
+			ds.mu.Unlock()
+			continue
+		}
+		ds.mu.Lock()
+		start := !ds.busy && !now.Before(ds.next) && len(c.Addrs) > 0
+		if start {
+			ds.busy = true
+		}
+		ds.mu.Unlock()
+		if start {
+			nw.wg.Add(1)
+			go nw.dial(ds, peer.AddrInfo{ID: p, Addrs: c.Addrs})
+		}
+	}
+}
+
+func (nw *netLayer) dial(ds *dialState, ai peer.AddrInfo) {
+	defer nw.wg.Done()
+	ctx, cancel := context.WithTimeout(nw.ctx, nw.cfg.StreamTimeout)
+	err := nw.h.Connect(ctx, ai)
+	cancel()
+	ds.mu.Lock()
+	defer ds.mu.Unlock()
+	ds.busy = false
+	if err == nil {
+		ds.backoff = 0
+		return
+	}
+	nw.stats.dialFailures.Add(1)
+	if ds.backoff == 0 {
+		ds.backoff = nw.cfg.DialBackoffMin
+	} else {
+		ds.backoff = min(2*ds.backoff, nw.cfg.DialBackoffMax)
+	}
+	ds.next = time.Now().Add(ds.backoff)
+}

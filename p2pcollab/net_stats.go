@@ -1,0 +1,90 @@
+package p2pcollab
+
+import (
+	"sync/atomic"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+)
+
+// NetStats counts what the network layer dropped, refused or retried
+// since the node started. Drops are the point: gossipsub loses messages
+// silently when a queue overflows, and these counters make that visible.
+type NetStats struct {
+	// ValidateQueueDrops: messages dropped because the validation queue
+	// was full or throttled.
+	ValidateQueueDrops uint64
+	// OutboundDrops: RPCs dropped because a peer's outbound queue was full.
+	OutboundDrops uint64
+	// SubscriptionDrops: messages a subscription could not buffer.
+	SubscriptionDrops uint64
+	// OutboxDrops: own messages dropped before publication (outbox full).
+	OutboxDrops uint64
+	// Rejected: messages the validator rejected (forged, malformed, over
+	// the limits). Stale: messages ignored as replays or duplicates.
+	Rejected, Stale uint64
+	// Undecryptable: internet updates that did not open under a held key.
+	Undecryptable uint64
+	// Filtered: subscriptions to our internet topic refused by the filter.
+	// Refused: snapshot pulls refused because the peer may not watch.
+	Filtered, Refused uint64
+	// KeyRotations counts rotations of the internet key.
+	KeyRotations uint64
+	// PullFailures, DialFailures and PublishErrors count retried failures;
+	// InternalErrors counts what should never happen.
+	PullFailures, DialFailures, PublishErrors, InternalErrors uint64
+}
+
+// netCounters is the live form of NetStats, and gossipsub's RawTracer.
+type netCounters struct {
+	validateDrops, outboundDrops, subscriptionDrops, outboxDrops atomic.Uint64
+	rejected, stale, undecryptable, filtered, refused, rotations atomic.Uint64
+	pullFailures, dialFailures, publishErrors, internalErrors    atomic.Uint64
+}
+
+func (c *netCounters) snapshot() NetStats {
+	return NetStats{
+		ValidateQueueDrops: c.validateDrops.Load(),
+		OutboundDrops:      c.outboundDrops.Load(),
+		SubscriptionDrops:  c.subscriptionDrops.Load(),
+		OutboxDrops:        c.outboxDrops.Load(),
+		Rejected:           c.rejected.Load(),
+		Stale:              c.stale.Load(),
+		Undecryptable:      c.undecryptable.Load(),
+		Filtered:           c.filtered.Load(),
+		Refused:            c.refused.Load(),
+		KeyRotations:       c.rotations.Load(),
+		PullFailures:       c.pullFailures.Load(),
+		DialFailures:       c.dialFailures.Load(),
+		PublishErrors:      c.publishErrors.Load(),
+		InternalErrors:     c.internalErrors.Load(),
+	}
+}
+
+var _ pubsub.RawTracer = (*netCounters)(nil)
+
+func (c *netCounters) RejectMessage(_ *pubsub.Message, reason string) {
+	switch reason {
+	case pubsub.RejectValidationQueueFull, pubsub.RejectValidationThrottled:
+		c.validateDrops.Add(1)
+	}
+}
+func (c *netCounters) DropRPC(*pubsub.RPC, peer.ID)                         { c.outboundDrops.Add(1) }
+func (c *netCounters) UndeliverableMessage(*pubsub.Message)                 { c.subscriptionDrops.Add(1) }
+func (c *netCounters) AddPeer(peer.ID, protocol.ID)                         {}
+func (c *netCounters) RemovePeer(peer.ID)                                   {}
+func (c *netCounters) OnNewOutboundStream(peer.ID, protocol.ID)             {}
+func (c *netCounters) OnClosedOutboundStream(peer.ID)                       {}
+func (c *netCounters) Join(string)                                          {}
+func (c *netCounters) Leave(string)                                         {}
+func (c *netCounters) Graft(peer.ID, string)                                {}
+func (c *netCounters) Prune(peer.ID, string)                                {}
+func (c *netCounters) ValidateMessage(*pubsub.Message)                      {}
+func (c *netCounters) DeliverMessage(*pubsub.Message)                       {}
+func (c *netCounters) DuplicateMessage(*pubsub.Message)                     {}
+func (c *netCounters) ThrottlePeer(peer.ID)                                 {}
+func (c *netCounters) RecvRPC(*pubsub.RPC)                                  {}
+func (c *netCounters) SendRPC(*pubsub.RPC, peer.ID)                         {}
+func (c *netCounters) SendRPCCompleted(*pubsub.RPC, peer.ID, time.Duration) {}

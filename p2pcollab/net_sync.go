@@ -1,0 +1,232 @@
+package p2pcollab
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/peerd/peerd/p2pcollab/internal/view"
+	"github.com/peerd/peerd/p2pcollab/internal/wire"
+	"github.com/peerd/peerd/p2pcollab/status"
+)
+
+// Snapshots travel over a direct stream from the publisher, authenticated
+// by the libp2p connection (the remote peer ID is the key that secured
+// it): a watcher opens wire.SyncProtocol(ch), the publisher answers with a
+// status byte and, when it serves, [a KeyGrant on the internet channel,]
+// then the Snapshot. Only allowed watchers get the internet channel;
+// anyone may pull near-me.
+
+// serveSync answers one snapshot pull.
+func (nw *netLayer) serveSync(ch wire.Channel, s network.Stream) {
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(nw.cfg.StreamTimeout))
+	p := s.Conn().RemotePeer()
+	var grant, snap []byte
+	code := syncOK
+	nw.n.mu.Lock()
+	switch {
+	case !nw.live[ch]:
+		code = syncNotSignedIn
+	case ch.Sealed() && !nw.mayWatch(p):
+		code = syncNotAllowed
+		nw.stats.refused.Add(1)
+	default:
+		var err error
+		snap, grant, err = nw.snapshotFor(ch)
+		if err != nil {
+			nw.n.mu.Unlock()
+			nw.stats.internalErrors.Add(1)
+			s.Reset()
+			return
+		}
+	}
+	nw.n.mu.Unlock()
+	w := bufio.NewWriter(s)
+	w.WriteByte(code)
+	if code == syncOK {
+		if grant != nil {
+			writeFrame(w, grant)
+		}
+		writeFrame(w, snap)
+	}
+	if err := w.Flush(); err != nil {
+		s.Reset()
+	}
+}
+
+// snapshotFor encodes channel ch's snapshot, sealed with the current key
+// on the internet channel, and the grant of that key. n.mu held.
+func (nw *netLayer) snapshotFor(ch wire.Channel) (snap, grant []byte, err error) {
+	s := nw.logs[ch].Snapshot()
+	if ch.Sealed() {
+		if s, err = nw.keys.SealSnapshot(s); err != nil {
+			return nil, nil, err
+		}
+		if grant, err = wire.EncodeKeyGrant(nw.keys.Grant()); err != nil {
+			return nil, nil, err
+		}
+	}
+	snap, err = wire.EncodeSnapshot(ch, s)
+	return snap, grant, err
+}
+
+// pull fetches channel ch's snapshot from p and applies it. The error says
+// why it failed in the terms of request_status_changed: unreachable
+// (ErrConnectionFailed), not allowed (ErrAccessDenied), not signed in to
+// that scope (ErrNotSignedIn), timeout (ErrTimeout) or a malformed answer
+// (ErrInvalidArg).
+func (nw *netLayer) pull(ctx context.Context, p peer.ID, ch wire.Channel) error {
+	ctx, cancel := context.WithTimeout(ctx, nw.cfg.RequestTimeout)
+	defer cancel()
+	s, err := nw.h.NewStream(ctx, p, protocol.ID(wire.SyncProtocol(ch)))
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return status.Errorf(status.ErrTimeout, "%s did not answer within %v", p, nw.cfg.RequestTimeout)
+		}
+		return status.Errorf(status.ErrConnectionFailed, "%s is unreachable: %v", p, err)
+	}
+	defer s.Close()
+	deadline := time.Now().Add(nw.cfg.StreamTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	s.SetDeadline(deadline)
+	s.CloseWrite()
+	r := bufio.NewReader(s)
+	code, err := r.ReadByte()
+	if err != nil {
+		return streamError(p, err)
+	}
+	switch code {
+	case syncOK:
+	case syncNotAllowed:
+		return status.Errorf(status.ErrAccessDenied, "%s does not allow this peer to watch it", p)
+	case syncNotSignedIn:
+		return status.Errorf(status.ErrNotSignedIn, "%s is not signed in to %s", p, channelScope(ch))
+	default:
+		s.Reset()
+		return status.Errorf(status.ErrInvalidArg, "%s answered with status %d", p, code)
+	}
+	var grant wire.KeyGrant
+	if ch.Sealed() {
+		b, err := readFrame(r, wire.MaxKeyGrantLen)
+		if err != nil {
+			return streamError(p, err)
+		}
+		if grant, err = wire.DecodeKeyGrant(b); err != nil {
+			s.Reset()
+			return err
+		}
+	}
+	b, err := readFrame(r, wire.MaxSnapshotLen)
+	if err != nil {
+		return streamError(p, err)
+	}
+	snap, err := wire.DecodeSnapshot(ch, b)
+	if err != nil {
+		s.Reset()
+		return err
+	}
+	return nw.applySnapshot(p, ch, grant, snap)
+}
+
+func streamError(p peer.ID, err error) error {
+	var te interface{ Timeout() bool }
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) && te.Timeout():
+		return status.Errorf(status.ErrTimeout, "%s did not answer in time", p)
+	case errors.Is(err, status.ErrInvalidArg):
+		return err
+	}
+	return status.Errorf(status.ErrConnectionFailed, "stream to %s failed: %v", p, err)
+}
+
+// applySnapshot installs a snapshot (and the key it came with) in p's view
+// and raises the events it causes.
+func (nw *netLayer) applySnapshot(p peer.ID, ch wire.Channel, grant wire.KeyGrant, snap wire.Snapshot) error {
+	nw.n.mu.Lock()
+	defer nw.n.mu.Unlock()
+	r := nw.remotes[p]
+	if r == nil || !r.ch[ch].follow && !r.refresh {
+		return nil // no longer wanted
+	}
+	if ch.Sealed() {
+		if _, err := nw.grants.Add(p, grant); err != nil {
+			return err
+		}
+		opened, err := nw.grants.OpenSnapshot(p, snap)
+		if err != nil {
+			return err
+		}
+		snap = opened
+	}
+	rc := &r.ch[ch]
+	verdict, _, err := rc.view.ApplySnapshot(snap)
+	if err != nil {
+		return err
+	}
+	rc.lastFresh = time.Now()
+	if verdict == view.Applied {
+		nw.n.emit(nw.reconcileShown(r))
+	}
+	return nil
+}
+
+// serveKey receives a key grant pushed by a publisher after it rotated.
+// Grants are kept only from publishers whose internet channel the node
+// follows, which bounds what a stranger can make it store.
+func (nw *netLayer) serveKey(s network.Stream) {
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(nw.cfg.StreamTimeout))
+	p := s.Conn().RemotePeer()
+	b, err := readFrame(bufio.NewReader(s), wire.MaxKeyGrantLen)
+	if err != nil {
+		s.Reset()
+		return
+	}
+	kg, err := wire.DecodeKeyGrant(b)
+	if err != nil {
+		s.Reset()
+		return
+	}
+	nw.n.mu.Lock()
+	defer nw.n.mu.Unlock()
+	if r := nw.remotes[p]; r != nil && r.ch[wire.Internet].follow {
+		nw.grants.Add(p, kg)
+	}
+}
+
+// sendGrant pushes the current key to watcher p if it is connected; one
+// that is not gets the key with its next snapshot.
+func (nw *netLayer) sendGrant(p peer.ID) {
+	defer nw.wg.Done()
+	if nw.h.Network().Connectedness(p) != network.Connected {
+		return
+	}
+	nw.n.mu.Lock()
+	if !nw.mayWatch(p) {
+		nw.n.mu.Unlock()
+		return
+	}
+	b, err := wire.EncodeKeyGrant(nw.keys.Grant())
+	nw.n.mu.Unlock()
+	if err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(network.WithNoDial(nw.ctx, "key grant"), nw.cfg.StreamTimeout)
+	defer cancel()
+	s, err := nw.h.NewStream(ctx, p, wire.KeyProtocol)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	s.SetDeadline(time.Now().Add(nw.cfg.StreamTimeout))
+	if writeFrame(s, b) != nil {
+		s.Reset()
+	}
+}
