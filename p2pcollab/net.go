@@ -55,6 +55,7 @@ type netLayer struct {
 	allowed  map[peer.ID]bool // allowed watchers as of the last trust-list change
 	grantTo  map[peer.ID]bool // watchers owed the current key
 	resetTo  map[peer.ID]bool // peers whose connection must be reset
+	serving  map[pullReq]bool // snapshot pulls being answered
 	presence Presence         // what we last published
 
 	// Watcher side (n.mu).
@@ -113,6 +114,7 @@ func startNetwork(n *Node) (*netLayer, error) {
 		allowed:   make(map[peer.ID]bool),
 		grantTo:   make(map[peer.ID]bool),
 		resetTo:   make(map[peer.ID]bool),
+		serving:   make(map[pullReq]bool),
 		remotes:   make(map[peer.ID]*remote),
 		subs:      make(map[string]*topicSub),
 		dials:     make(map[peer.ID]*dialState),

@@ -76,6 +76,7 @@ func (nw *netLayer) signedInChanged(signedIn Scope) {
 					nw.queueUpdate(ch, u)
 				}
 			}
+			nw.queueDigest(ch) // a last digest: watchers are in sync at the empty state
 		}
 	}
 	if changed {

@@ -30,8 +30,11 @@ type NetStats struct {
 	// Filtered: subscriptions to our internet topic refused by the filter.
 	// Refused: snapshot pulls refused because the peer may not watch.
 	Filtered, Refused uint64
-	// KeyRotations counts rotations of the internet key.
-	KeyRotations uint64
+	// KeyRotations counts rotations of the internet key; KeyGrants the
+	// keys received from publishers (pushed, not with a snapshot).
+	KeyRotations, KeyGrants uint64
+	// Snapshots counts the snapshots pulled and applied.
+	Snapshots uint64
 	// PullFailures, DialFailures and PublishErrors count retried failures;
 	// InternalErrors counts what should never happen.
 	PullFailures, DialFailures, PublishErrors, InternalErrors uint64
@@ -41,6 +44,7 @@ type NetStats struct {
 type netCounters struct {
 	validateDrops, outboundDrops, subscriptionDrops, outboxDrops atomic.Uint64
 	rejected, stale, undecryptable, filtered, refused, rotations atomic.Uint64
+	grants, snapshots                                            atomic.Uint64
 	pullFailures, dialFailures, publishErrors, internalErrors    atomic.Uint64
 }
 
@@ -56,6 +60,8 @@ func (c *netCounters) snapshot() NetStats {
 		Filtered:           c.filtered.Load(),
 		Refused:            c.refused.Load(),
 		KeyRotations:       c.rotations.Load(),
+		KeyGrants:          c.grants.Load(),
+		Snapshots:          c.snapshots.Load(),
 		PullFailures:       c.pullFailures.Load(),
 		DialFailures:       c.dialFailures.Load(),
 		PublishErrors:      c.publishErrors.Load(),

@@ -28,7 +28,22 @@ func (nw *netLayer) serveSync(ch wire.Channel, s network.Stream) {
 	p := s.Conn().RemotePeer()
 	var grant, snap []byte
 	code := syncOK
+	key := pullReq{p, ch}
 	nw.n.mu.Lock()
+	if nw.serving[key] {
+		// One pull at a time per peer and channel: a peer asking again
+		// before its last answer is done gets nothing.
+		nw.n.mu.Unlock()
+		nw.stats.refused.Add(1)
+		s.Reset()
+		return
+	}
+	nw.serving[key] = true
+	defer func() {
+		nw.n.mu.Lock()
+		delete(nw.serving, key)
+		nw.n.mu.Unlock()
+	}()
 	switch {
 	case !nw.live[ch]:
 		code = syncNotSignedIn
@@ -171,6 +186,7 @@ func (nw *netLayer) applySnapshot(p peer.ID, ch wire.Channel, grant wire.KeyGran
 		return err
 	}
 	rc.lastFresh = time.Now()
+	nw.stats.snapshots.Add(1)
 	if verdict == view.Applied {
 		nw.n.emit(nw.reconcileShown(r))
 	}
@@ -197,7 +213,9 @@ func (nw *netLayer) serveKey(s network.Stream) {
 	nw.n.mu.Lock()
 	defer nw.n.mu.Unlock()
 	if r := nw.remotes[p]; r != nil && r.ch[wire.Internet].follow {
-		nw.grants.Add(p, kg)
+		if added, _ := nw.grants.Add(p, kg); added {
+			nw.stats.grants.Add(1)
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ func (nw *netLayer) trustChanged() {
 	for p := range now {
 		if !nw.allowed[p] {
 			nw.resetTo[p] = true
+			nw.grantTo[p] = true
 		}
 	}
 	nw.allowed = now
