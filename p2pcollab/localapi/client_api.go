@@ -29,7 +29,7 @@ func (c *Client) SetPresence(ctx context.Context, p p2pcollab.Presence) error {
 	if err := checkUTF8("presence text", p.Text); err != nil {
 		return err
 	}
-	return c.do(ctx, http.MethodPost, "/v1/presence", nil, nil, toPresence(p), nil)
+	return c.do(ctx, http.MethodPost, "/v1/presence", nil, nil, NewPresence(p), nil)
 }
 
 // Status implements p2pcollab.API.

@@ -72,6 +72,9 @@ func (s *eventStream) read() {
 			s.err = fromErrorInfo(w.Error)
 			return
 		}
+		if _, err := p2pcollab.ParseEventType(w.Type); err != nil {
+			continue // a newer daemon's event type: not for this client
+		}
 		e, err := fromEvent(w)
 		if err != nil {
 			s.err = malformed("event", err)

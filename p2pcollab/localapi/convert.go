@@ -13,8 +13,10 @@ import (
 	"github.com/peerd/peerd/p2pcollab/status"
 )
 
-// Conversions between the wire types and the p2pcollab types. Every parse
-// error wraps status.ErrInvalidArg and names the field.
+// Conversions between the wire types and the p2pcollab types. The New*
+// functions are exported so that other front ends (the peerd CLI's --json)
+// print exactly the API's shapes. Every parse error wraps
+// status.ErrInvalidArg and names the field.
 
 // ParseObjectID parses an object GUID in its canonical form
 // (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, either case). uuid.Parse also
@@ -83,7 +85,8 @@ func scopeName(s p2pcollab.Scope) string {
 	return s.String()
 }
 
-func toObject(o p2pcollab.Object) Object {
+// NewObject returns the JSON form of an object.
+func NewObject(o p2pcollab.Object) Object {
 	return Object{ID: o.ID.String(), Data: encodeData(o.Data), Scope: scopeName(o.Scope), Peer: o.Peer.String()}
 }
 
@@ -103,7 +106,8 @@ func fromObject(w Object) (p2pcollab.Object, error) {
 	return o, err
 }
 
-func toPresence(p p2pcollab.Presence) Presence {
+// NewPresence returns the JSON form of a presence.
+func NewPresence(p p2pcollab.Presence) Presence {
 	return Presence{Status: p.Status.String(), Text: p.Text}
 }
 
@@ -115,12 +119,13 @@ func fromPresence(w Presence) (p2pcollab.Presence, error) {
 	return p, p.Validate()
 }
 
-func toStatus(st p2pcollab.Status) Status {
+// NewStatus returns the JSON form of a node status.
+func NewStatus(st p2pcollab.Status) Status {
 	return Status{
 		PeerID:   st.PeerID.String(),
 		Addrs:    addrStrings(st.Addrs),
 		SignedIn: scopeName(st.SignedIn),
-		Presence: toPresence(st.Presence),
+		Presence: NewPresence(st.Presence),
 		Objects:  st.Objects,
 		Sessions: st.Sessions,
 	}
@@ -142,7 +147,8 @@ func fromStatus(w Status) (p2pcollab.Status, error) {
 	return st, err
 }
 
-func toContact(c contacts.Contact) Contact {
+// NewContact returns the JSON form of a contact.
+func NewContact(c contacts.Contact) Contact {
 	return Contact{
 		Peer:        c.PeerID.String(),
 		Nickname:    c.Nickname,

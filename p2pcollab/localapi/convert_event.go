@@ -10,7 +10,8 @@ import (
 	"github.com/peerd/peerd/p2pcollab/status"
 )
 
-func toEvent(e p2pcollab.Event) Event {
+// NewEvent returns the JSON form of an event, one line of GET /v1/events.
+func NewEvent(e p2pcollab.Event) Event {
 	w := Event{Type: e.Type.String(), Change: e.Change.String(), Dropped: e.Dropped}
 	if e.Peer != "" {
 		w.Peer = e.Peer.String()
@@ -19,15 +20,15 @@ func toEvent(e p2pcollab.Event) Event {
 		w.ID = e.ObjectID.String()
 	}
 	if e.Object != nil {
-		o := toObject(*e.Object)
+		o := NewObject(*e.Object)
 		w.Object = &o
 	}
 	if e.Contact != nil {
-		c := toContact(*e.Contact)
+		c := NewContact(*e.Contact)
 		w.Contact = &c
 	}
 	if e.Presence != nil {
-		p := toPresence(*e.Presence)
+		p := NewPresence(*e.Presence)
 		w.Presence = &p
 	}
 	if e.Result != nil {

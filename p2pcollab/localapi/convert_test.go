@@ -31,7 +31,7 @@ func TestEventRoundTrip(t *testing.T) {
 		{Type: p2pcollab.EventRequestStatusChanged, Peer: id.ID, Result: status.Errorf(status.ErrTimeout, "no answer in 30 s")},
 		{Type: p2pcollab.EventOverflow, Dropped: 12},
 	} {
-		got, err := fromEvent(toEvent(e))
+		got, err := fromEvent(NewEvent(e))
 		if err != nil {
 			t.Fatalf("%v: %v", e.Type, err)
 		}

@@ -15,7 +15,7 @@ func (s *Server) listContacts(w http.ResponseWriter, r *http.Request, _ url.Valu
 	}
 	out := make([]Contact, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, toContact(c))
+		out = append(out, NewContact(c))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -77,5 +77,5 @@ func (s *Server) writeContact(w http.ResponseWriter, code int, c contacts.Contac
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, code, toContact(c))
+	writeJSON(w, code, NewContact(c))
 }

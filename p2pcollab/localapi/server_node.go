@@ -65,7 +65,7 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, _ url.Values) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toStatus(st))
+	writeJSON(w, http.StatusOK, NewStatus(st))
 }
 
 func (s *Server) card(w http.ResponseWriter, r *http.Request, _ url.Values) {

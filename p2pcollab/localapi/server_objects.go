@@ -79,7 +79,7 @@ func (s *Server) listObjects(w http.ResponseWriter, r *http.Request, q url.Value
 	}
 	out := make([]Object, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, toObject(o))
+		out = append(out, NewObject(o))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -100,7 +100,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, q url.Values)
 		writeError(w, errNotFoundObject(oq.ID))
 		return
 	}
-	writeJSON(w, http.StatusOK, toObject(objs[0]))
+	writeJSON(w, http.StatusOK, NewObject(objs[0]))
 }
 
 func objectQuery(peerText, idText string) (p2pcollab.ObjectQuery, error) {

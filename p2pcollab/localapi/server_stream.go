@@ -159,7 +159,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		cancelNext()
 		switch {
 		case err == nil:
-			err = lw.writeJSON(toEvent(e))
+			err = lw.writeJSON(NewEvent(e))
 		case ctx.Err() != nil:
 			if s.ctx.Err() != nil {
 				lw.writeJSON(Event{Error: toErrorInfo(status.Errorf(status.ErrServiceNotAvailable, "peerd is shutting down"))})
