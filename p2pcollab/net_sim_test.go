@@ -20,6 +20,8 @@ import (
 	"github.com/marcopolo/simnet"
 	"github.com/peerd/peerd/contacts"
 	"github.com/peerd/peerd/identity"
+	"github.com/quic-go/quic-go"
+	"go.uber.org/fx"
 )
 
 // simTest runs f in a synctest bubble: virtual time, so heartbeats and
@@ -119,10 +121,7 @@ func (s *simNet) newHost(id *identity.Identity) host.Host {
 	h, err := libp2p.New(
 		libp2p.Identity(id.PrivKey),
 		libp2p.ListenAddrStrings(fmt.Sprintf("/ip4/%s/udp/8000/quic-v1", ip)),
-		simlibp2p.QUICSimnet(s.sn, s.link, quicreuse.OverrideListenUDP(func(_ string, addr *net.UDPAddr) (net.PacketConn, error) {
-			conn = s.sn.NewEndpoint(addr, s.link)
-			return conn, nil
-		})),
+		s.quic(func(c *simnet.SimConn) { conn = c }),
 		libp2p.DisableIdentifyAddressDiscovery(),
 		libp2p.ResourceManager(&lpnet.NullResourceManager{}),
 	)
@@ -134,6 +133,33 @@ func (s *simNet) newHost(id *identity.Identity) host.Host {
 	s.mu.Unlock()
 	return h
 }
+
+// quic is simlibp2p.QUICSimnet, except that it hands the host's simulated
+// socket to onListen, for counting the bytes the host sends.
+func (s *simNet) quic(onListen func(*simnet.SimConn)) libp2p.Option {
+	var ip net.IP
+	return libp2p.QUICReuse(
+		func(l fx.Lifecycle, statelessResetKey quic.StatelessResetKey, tokenKey quic.TokenGeneratorKey, opts ...quicreuse.Option) (*quicreuse.ConnManager, error) {
+			cm, err := quicreuse.NewConnManager(statelessResetKey, tokenKey, opts...)
+			if err != nil {
+				return nil, err
+			}
+			l.Append(fx.StopHook(cm.Close))
+			return cm, nil
+		},
+		quicreuse.OverrideSourceIPSelector(func() (quicreuse.SourceIPSelector, error) { return staticIP{&ip}, nil }),
+		quicreuse.OverrideListenUDP(func(_ string, addr *net.UDPAddr) (net.PacketConn, error) {
+			ip = addr.IP
+			c := s.sn.NewEndpoint(addr, s.link)
+			onListen(c)
+			return c, nil
+		}),
+	)
+}
+
+type staticIP struct{ ip *net.IP }
+
+func (s staticIP) PreferredSourceIPForDestination(*net.UDPAddr) (net.IP, error) { return *s.ip, nil }
 
 // bytesSent returns what host p has put on the wire so far (UDP payload
 // bytes, QUIC headers and encryption included).
@@ -326,4 +352,13 @@ func wantObjectEvent(t *testing.T, e Event, change Change, from peer.ID, id uuid
 	if change != ChangeDeleted && string(e.Object.Data) != data {
 		t.Fatalf("got data %q, want %q", e.Object.Data, data)
 	}
+}
+
+func mustIdentity(t *testing.T) *identity.Identity {
+	t.Helper()
+	id, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
