@@ -72,6 +72,7 @@ func init() {
 		{"publish", "--id UUID (--data TEXT|--file PATH) [--scope S]", "publish an object until interrupted", runPublish},
 		{"objects", "[--peer PEER] [--id UUID]", "list published objects", runObjects},
 		{"watch", "[--type T,...] [--id UUID]", "print events until interrupted", runWatch},
+		{"testnet", "[flags] [--scenario FILE] [--baseline] [--json] [--svg FILE]", "simulate thousands of peers in one process and report", runTestnet},
 	}
 }
 
