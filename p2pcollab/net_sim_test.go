@@ -362,3 +362,5 @@ func mustIdentity(t *testing.T) *identity.Identity {
 	}
 	return id
 }
+
+func (n *Node) host() host.Host { return n.cfg.Host }

@@ -8,7 +8,9 @@ import (
 
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	"github.com/peerd/peerd/p2pcollab/internal/view"
 	"github.com/peerd/peerd/p2pcollab/internal/wire"
 	"github.com/peerd/peerd/p2pcollab/status"
@@ -98,10 +100,16 @@ func (nw *netLayer) snapshotFor(ch wire.Channel) (snap, grant []byte, err error)
 func (nw *netLayer) pull(ctx context.Context, p peer.ID, ch wire.Channel) error {
 	ctx, cancel := context.WithTimeout(ctx, nw.cfg.RequestTimeout)
 	defer cancel()
+	if c, err := nw.n.cfg.Contacts.Get(p); err == nil && len(c.Addrs) > 0 {
+		nw.h.Peerstore().AddAddrs(p, c.Addrs, peerstore.TempAddrTTL) // the card's addresses
+	}
 	s, err := nw.h.NewStream(ctx, p, protocol.ID(wire.SyncProtocol(ch)))
 	if err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return status.Errorf(status.ErrTimeout, "%s did not answer within %v", p, nw.cfg.RequestTimeout)
+		if errors.Is(err, swarm.ErrDialBackoff) && ctx.Err() == nil {
+			return errDialBackoff
+		}
+		if ctx.Err() != nil || isTimeout(err) {
+			return status.Errorf(status.ErrTimeout, "%s did not answer: %v", p, err)
 		}
 		return status.Errorf(status.ErrConnectionFailed, "%s is unreachable: %v", p, err)
 	}
@@ -150,10 +158,13 @@ func (nw *netLayer) pull(ctx context.Context, p peer.ID, ch wire.Channel) error 
 	return nw.applySnapshot(p, ch, grant, snap)
 }
 
+// errDialBackoff: the host recently failed to reach the peer and will not
+// dial it again yet; a request keeps trying until its timeout.
+var errDialBackoff = status.Errorf(status.ErrConnectionFailed, "unreachable a moment ago; not dialed again yet")
+
 func streamError(p peer.ID, err error) error {
-	var te interface{ Timeout() bool }
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &te) && te.Timeout():
+	case isTimeout(err):
 		return status.Errorf(status.ErrTimeout, "%s did not answer in time", p)
 	case errors.Is(err, status.ErrInvalidArg):
 		return err
@@ -247,4 +258,30 @@ func (nw *netLayer) sendGrant(p peer.ID) {
 	if writeFrame(s, b) != nil {
 		s.Reset()
 	}
+}
+
+// isTimeout reports whether any error in err's tree is a timeout. A dial
+// error joins one error per address, and its own Timeout looks only at
+// its cause, so errors.As alone would miss a QUIC handshake that timed out.
+func isTimeout(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	if te, ok := err.(interface{ Timeout() bool }); ok && te.Timeout() {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return isTimeout(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if isTimeout(e) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/peerd/peerd/p2pcollab/internal/wire"
@@ -107,7 +108,7 @@ func (nw *netLayer) runRequest(p peer.ID, chans []wire.Channel) {
 	defer cancel()
 	errs := make(chan error, len(chans))
 	for _, ch := range chans {
-		go func() { errs <- nw.pull(ctx, p, ch) }()
+		go func() { errs <- nw.pullUntil(ctx, p, ch) }()
 	}
 	var result error
 	ok := false
@@ -172,4 +173,29 @@ func (n *Node) PeopleNearMe(ctx context.Context) ([]peer.ID, error) {
 
 func slicesSortPeers(ids []peer.ID) {
 	slices.Sort(ids)
+}
+
+// pullUntil pulls once, trying again while the publisher does not answer
+// (a dial or stream that times out) until ctx expires: a request waits
+// out its whole timeout, as the original's did, before it reports one.
+func (nw *netLayer) pullUntil(ctx context.Context, p peer.ID, ch wire.Channel) error {
+	var last error
+	for {
+		err := nw.pull(ctx, p, ch)
+		switch {
+		case err == errDialBackoff:
+			if last == nil {
+				last = err
+			}
+		case err == nil || !errors.Is(err, status.ErrTimeout):
+			return err
+		default:
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			return last
+		case <-time.After(nw.cfg.Heartbeat):
+		}
+	}
 }
