@@ -28,7 +28,7 @@ func writeFrame(w io.Writer, b []byte) error {
 // readFrame reads one frame of at most limit bytes. The length is checked
 // before anything is allocated, so a hostile peer costs at most limit.
 func readFrame(r *bufio.Reader, limit int) ([]byte, error) {
-	n, err := binary.ReadUvarint(r)
+	n, err := readUvarint(r)
 	if err != nil {
 		return nil, err
 	}
@@ -40,4 +40,31 @@ func readFrame(r *bufio.Reader, limit int) ([]byte, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// readUvarint reads a minimal unsigned varint, as the wire codecs do: a
+// padded length (such as 0x81 0x00 for 1) is refused, so a frame has one
+// encoding.
+func readUvarint(r io.ByteReader) (uint64, error) {
+	var v uint64
+	for i := 0; i < binary.MaxVarintLen64; i++ {
+		b, err := r.ReadByte()
+		if err != nil {
+			if i > 0 && err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+		if i == binary.MaxVarintLen64-1 && b > 1 {
+			break
+		}
+		v |= uint64(b&0x7f) << (7 * i)
+		if b < 0x80 {
+			if i > 0 && b == 0 {
+				return 0, status.Errorf(status.ErrInvalidArg, "frame length: non-minimal varint")
+			}
+			return v, nil
+		}
+	}
+	return 0, status.Errorf(status.ErrInvalidArg, "frame length: varint overflows 64 bits")
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/network"
@@ -120,42 +121,53 @@ func (nw *netLayer) pull(ctx context.Context, p peer.ID, ch wire.Channel) error 
 	}
 	s.SetDeadline(deadline)
 	s.CloseWrite()
-	r := bufio.NewReader(s)
-	code, err := r.ReadByte()
-	if err != nil {
-		return streamError(p, err)
-	}
-	switch code {
-	case syncOK:
-	case syncNotAllowed:
-		return status.Errorf(status.ErrAccessDenied, "%s does not allow this peer to watch it", p)
-	case syncNotSignedIn:
-		return status.Errorf(status.ErrNotSignedIn, "%s is not signed in to %s", p, channelScope(ch))
-	default:
-		s.Reset()
-		return status.Errorf(status.ErrInvalidArg, "%s answered with status %d", p, code)
-	}
-	var grant wire.KeyGrant
-	if ch.Sealed() {
-		b, err := readFrame(r, wire.MaxKeyGrantLen)
-		if err != nil {
-			return streamError(p, err)
-		}
-		if grant, err = wire.DecodeKeyGrant(b); err != nil {
-			s.Reset()
-			return err
-		}
-	}
-	b, err := readFrame(r, wire.MaxSnapshotLen)
-	if err != nil {
-		return streamError(p, err)
-	}
-	snap, err := wire.DecodeSnapshot(ch, b)
+	grant, snap, err := readSyncReply(bufio.NewReader(s), p, ch)
 	if err != nil {
 		s.Reset()
 		return err
 	}
 	return nw.applySnapshot(p, ch, grant, snap)
+}
+
+// readSyncReply reads a publisher's answer to a snapshot pull: the status
+// byte, then [a KeyGrant on the internet channel,] the Snapshot. Every
+// read is bounded by the message's maximum size.
+func readSyncReply(r *bufio.Reader, p peer.ID, ch wire.Channel) (wire.KeyGrant, wire.Snapshot, error) {
+	var grant wire.KeyGrant
+	code, err := r.ReadByte()
+	if err != nil {
+		return grant, wire.Snapshot{}, streamError(p, err)
+	}
+	switch code {
+	case syncOK:
+	case syncNotAllowed:
+		return grant, wire.Snapshot{}, status.Errorf(status.ErrAccessDenied, "%s does not allow this peer to watch it", p)
+	case syncNotSignedIn:
+		return grant, wire.Snapshot{}, status.Errorf(status.ErrNotSignedIn, "%s is not signed in to %s", p, channelScope(ch))
+	default:
+		return grant, wire.Snapshot{}, status.Errorf(status.ErrInvalidArg, "%s answered with status %d", p, code)
+	}
+	if ch.Sealed() {
+		b, err := readFrame(r, wire.MaxKeyGrantLen)
+		if err != nil {
+			return grant, wire.Snapshot{}, streamError(p, err)
+		}
+		if grant, err = wire.DecodeKeyGrant(b); err != nil {
+			return grant, wire.Snapshot{}, err
+		}
+	}
+	b, err := readFrame(r, wire.MaxSnapshotLen)
+	if err != nil {
+		return grant, wire.Snapshot{}, streamError(p, err)
+	}
+	snap, err := wire.DecodeSnapshot(ch, b)
+	if err != nil {
+		return grant, wire.Snapshot{}, err
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		return grant, wire.Snapshot{}, status.Errorf(status.ErrInvalidArg, "%s sent more than a snapshot", p)
+	}
+	return grant, snap, nil
 }
 
 // errDialBackoff: the host recently failed to reach the peer and will not
