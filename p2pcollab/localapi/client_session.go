@@ -65,15 +65,20 @@ func (c *Client) OpenSession(ctx context.Context, name string) (p2pcollab.Sessio
 	if err != nil {
 		return nil, err
 	}
+	// ctx also bounds the wait for the first line.
+	stop := context.AfterFunc(ctx, cancel)
 	br := bufio.NewReaderSize(resp.Body, maxSessionLine)
 	line, err := br.ReadSlice('\n')
 	var first SessionLine
 	if err == nil {
 		err = json.Unmarshal(line, &first)
 	}
-	if err != nil || first.Session == "" {
+	if !stop() || err != nil || first.Session == "" {
 		cancel()
 		resp.Body.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err == nil {
 			err = io.ErrUnexpectedEOF
 		}

@@ -7,17 +7,24 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 )
 
 // maxSocketPath is the longest unix socket path that binds everywhere we
 // run: sun_path holds 108 bytes on Linux and 104 on the BSDs and macOS,
-// including the final NUL.
-const maxSocketPath = 103
+// including the final NUL. The socket is first bound in a temporary
+// directory beside its final path, whose name is up to tmpSocketExtra
+// bytes longer than the directory's.
+const (
+	maxSocketPath  = 103
+	tmpSocketExtra = len("/.s1234567890/s")
+)
 
 // Listen creates the API socket at path, readable and writable by the
-// owner only (mode 0600), for exactly one daemon.
+// owner only (mode 0600), for exactly one daemon. It creates the socket's
+// directory (mode 0700) if needed.
 //
 // A lock file (path + ".lock") makes the claim atomic: a second daemon on
 // the same path fails at once, even when both start together. A socket
@@ -25,8 +32,9 @@ const maxSocketPath = 103
 // nothing answers on it. Closing the listener removes the socket and then
 // releases the lock.
 func Listen(path string) (net.Listener, error) {
-	if len(path) > maxSocketPath {
-		return nil, fmt.Errorf("socket path %s is %d bytes, longer than the %d a unix socket allows; use a shorter data directory", path, len(path), maxSocketPath)
+	if n := max(len(path), len(filepath.Dir(path))+tmpSocketExtra); n > maxSocketPath {
+		return nil, fmt.Errorf("socket path %s is too long for a unix socket (at most %d bytes, and %d for its directory); use a shorter data directory",
+			path, maxSocketPath, maxSocketPath-tmpSocketExtra)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create socket directory: %w", err)
@@ -43,22 +51,49 @@ func Listen(path string) (net.Listener, error) {
 	return &lockedListener{Listener: l, unlock: unlock}, nil
 }
 
+// listen binds the socket inside a fresh private directory (0700), sets
+// its mode to 0600 and only then renames it into place: no other user can
+// connect at any moment, whatever the umask and the mode of the data
+// directory. (A socket is found by its inode, so the rename keeps it
+// working.)
 func listen(path string) (net.Listener, error) {
 	if err := removeStale(path); err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("unix", path)
+	tmp, err := os.MkdirTemp(filepath.Dir(path), ".s")
+	if err != nil {
+		return nil, fmt.Errorf("create socket: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	tmpPath := filepath.Join(tmp, "s")
+	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: tmpPath, Net: "unix"})
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", path, err)
 	}
-	// bind creates the file with 0777 &^ umask. Tighten it before the
-	// daemon serves anything; the data directory is 0700, so nobody else
-	// could reach the socket in between.
-	if err := os.Chmod(path, 0o600); err != nil {
+	// The name changes below; Close removes the final one.
+	l.SetUnlinkOnClose(false)
+	if err := os.Chmod(tmpPath, 0o600); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("restrict socket %s: %w", path, err)
 	}
-	return l, nil
+	if err := os.Rename(tmpPath, path); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("move socket into place at %s: %w", path, err)
+	}
+	return &socketListener{UnixListener: l, path: path}, nil
+}
+
+// socketListener removes its socket file when closed.
+type socketListener struct {
+	*net.UnixListener
+	path string
+	once sync.Once
+}
+
+func (l *socketListener) Close() error {
+	err := l.UnixListener.Close()
+	l.once.Do(func() { os.Remove(l.path) })
+	return err
 }
 
 // removeStale removes a socket file that no daemon answers on. Anything
