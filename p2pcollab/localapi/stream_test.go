@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/peerd/peerd/contacts"
+	"github.com/peerd/peerd/identity"
 	"github.com/peerd/peerd/p2pcollab"
 	"github.com/peerd/peerd/p2pcollab/collabtest"
 	"github.com/peerd/peerd/p2pcollab/status"
@@ -204,5 +206,56 @@ func TestNodeClose(t *testing.T) {
 	}
 	if _, err := d.client.Status(context.Background()); !errors.Is(err, status.ErrNotInitialized) {
 		t.Fatalf("Status after node Close: got %v, want not initialized", err)
+	}
+}
+
+// A reader that falls behind gets the overflow event through the socket,
+// where the gap is, and the stream carries on after it.
+func TestOverflowReachesTheClient(t *testing.T) {
+	id, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := contacts.Open(t.TempDir(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := p2pcollab.NewNode(p2pcollab.Config{Identity: id, Contacts: store, EventQueue: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	d := serve(t, n, Config{})
+	d.signIn(t)
+	ev, err := d.client.Events(t.Context(), p2pcollab.EventFilter{Types: []p2pcollab.EventType{p2pcollab.EventMyObjectChanged}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Close()
+	s, _ := d.session(t)
+	// Far more bytes of events (about 4 MB) than the socket and the
+	// client buffer while nobody reads.
+	data := make([]byte, p2pcollab.MaxObjectSize)
+	const sets = 200
+	for i := range sets {
+		data[0] = byte(i)
+		if err := s.SetObject(t.Context(), objID, data, p2pcollab.ScopeAll); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var received, dropped uint64
+	for received+dropped < sets {
+		e, err := ev.Next(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Type == p2pcollab.EventOverflow {
+			dropped += e.Dropped
+			continue
+		}
+		received++
+	}
+	if dropped == 0 || received+dropped != sets {
+		t.Fatalf("received %d and dropped %d events, want some dropped and %d in all", received, dropped, sets)
 	}
 }
