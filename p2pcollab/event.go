@@ -2,6 +2,7 @@ package p2pcollab
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -127,6 +128,24 @@ type Event struct {
 	Result error
 	// Dropped counts the events lost before an overflow event.
 	Dropped uint64
+}
+
+// clone deep-copies the parts of e that are shared by pointer.
+func (e Event) clone() Event {
+	if e.Object != nil {
+		o := e.Object.Clone()
+		e.Object = &o
+	}
+	if e.Contact != nil {
+		c := *e.Contact
+		c.Addrs = slices.Clone(c.Addrs)
+		e.Contact = &c
+	}
+	if e.Presence != nil {
+		p := *e.Presence
+		e.Presence = &p
+	}
+	return e
 }
 
 // EventFilter narrows a registration. The zero value receives everything.

@@ -47,7 +47,9 @@ func (q *queue) push(e Event) {
 		q.dropped++
 		return
 	}
-	q.buf = append(q.buf, e)
+	// Each registration gets its own copy: a reader that changes an event
+	// must not change what the others see.
+	q.buf = append(q.buf, e.clone())
 	q.signal()
 }
 
