@@ -142,8 +142,9 @@ func (r *runner) count(err error) {
 	}
 }
 
-// settle waits until every expected delivery arrived, or until nothing
-// new was delivered for quiet, or until Settle is over.
+// settle waits until every expected delivery arrived, or until Settle is
+// over. The baseline, which has no way to repair a loss (no sync, no
+// digests), also stops when nothing new was delivered for a while.
 func (r *runner) settle(ctx context.Context) {
 	const tick = 100 * time.Millisecond
 	quiet := max(5*time.Second, 20*(r.s.Latency+r.s.Jitter))
@@ -159,7 +160,7 @@ func (r *runner) settle(ctx context.Context) {
 		}
 		if _, _, d := r.t.Counts(); d != last {
 			last, lastAt = d, time.Now()
-		} else if time.Since(lastAt) >= quiet {
+		} else if r.o.Baseline && time.Since(lastAt) >= quiet {
 			return
 		}
 	}

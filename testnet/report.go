@@ -107,13 +107,16 @@ func (r *Result) writeText(b *strings.Builder) {
 		r.Updates, r.Delivered, r.Expected, 100*r.Share, r.Superseded, r.Consistent)
 	fmt.Fprintf(b, "  latency       p50 %s, p90 %s, p99 %s, max %s (n=%d)\n", ms(r.Latency.P50), ms(r.Latency.P90), ms(r.Latency.P99), ms(r.Latency.Max), r.Latency.N)
 	if r.LatencyCut.N > 0 {
-		fmt.Fprintf(b, "  partitioned   p50 %s, p99 %s, max %s (n=%d updates sent across a partition)\n", ms(r.LatencyCut.P50), ms(r.LatencyCut.P99), ms(r.LatencyCut.Max), r.LatencyCut.N)
+		fmt.Fprintf(b, "  partitioned   p50 %s, p99 %s, max %s (n=%d deliveries of updates sent while a partition was in force)\n", ms(r.LatencyCut.P50), ms(r.LatencyCut.P99), ms(r.LatencyCut.Max), r.LatencyCut.N)
 	}
 	conv := "CONVERGED"
 	if !r.Converged {
 		conv = fmt.Sprintf("NOT CONVERGED (%d pairs differ)", r.Differ)
 	}
 	fmt.Fprintf(b, "  convergence   %s: %d (watcher, object) pairs equal the publisher's state; %v from the last change to the last delivery\n", conv, r.Pairs-r.Differ, r.ConvergeTime.Round(time.Millisecond))
+	for _, d := range r.Differences {
+		fmt.Fprintf(b, "                differs: %s\n", d)
+	}
 	for i, h := range r.HealConverge {
 		fmt.Fprintf(b, "                partition %d: converged %v after the heal\n", i+1, h.Round(time.Millisecond))
 	}
@@ -132,8 +135,8 @@ func (r *Result) writeText(b *strings.Builder) {
 	if r.WireCounted {
 		wire = fmt.Sprintf("%.2f", r.WireRatio)
 	}
-	fmt.Fprintf(b, "  cost          bytes on the wire per delivered update / size: %s; gossipsub RPC bytes: %.2f; %.1f messages per update; %d queue drops; %d failed calls\n",
-		wire, r.RPCRatio, r.MsgsPerUpdate, r.Drops, r.Failures)
+	fmt.Fprintf(b, "  cost          bytes on the wire per delivered update / size: %s; gossipsub RPC bytes: %.2f; %.1f messages per update; %d queue drops; %d event overflows; %d failed calls\n",
+		wire, r.RPCRatio, r.MsgsPerUpdate, r.Drops, r.Overflows, r.Failures)
 	fmt.Fprintf(b, "  resources     CPU %.1f s, peak RSS %.0f MiB, %.0f KiB heap and %.1f goroutines per peer\n",
 		r.CPU.Seconds(), float64(r.PeakRSS)/(1<<20), float64(r.HeapPerPeer)/1024, r.GoroutinesPerPeer)
 }

@@ -42,7 +42,11 @@ type Result struct {
 	// of them not equal to the publisher's state. ConvergeTime is from
 	// the last change to the last delivery; HealConverge per partition,
 	// from its heal to the last delivery of an update it had cut off.
-	Pairs        int64           `json:"pairs"`
+	Pairs int64 `json:"pairs"`
+	// Differences describes up to ten pairs that differ.
+	Differences []string `json:"differences,omitempty"`
+	// Overflows counts events lost by watchers' full event queues.
+	Overflows    int64           `json:"event_overflows"`
 	Differ       int64           `json:"differ"`
 	Converged    bool            `json:"converged"`
 	ConvergeTime time.Duration   `json:"converge_time"`
@@ -135,6 +139,8 @@ func (r *runner) result(driver string) *Result {
 	for i, b := range t.bins {
 		res.Timeline = append(res.Timeline, TimelinePoint{Second: i, Sent: b.sent, Delivered: b.delivered})
 	}
+	res.Differences = t.differs
+	res.Overflows = t.overflows
 	res.Drops = r.wire.drops.Load() + r.wire.undeliverable.Load()
 	res.Rejected = r.wire.rejected.Load()
 	res.Failures = r.prog.failures.Load()

@@ -40,6 +40,7 @@ type runner struct {
 	prog  *progress
 	mu    sync.Mutex
 	hosts []host.Host
+	advs  []*adversary
 	app   []bool // application running (not killed, daemon up)
 	up    []bool // daemon running
 }
@@ -68,7 +69,7 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 		r.drv = newBaseline(w, r.t, r.wire)
 	} else {
 		name = "peerd"
-		if r.drv, err = newPeerdDriver(w, r.t, r.wire, o.Dir); err != nil {
+		if r.drv, err = newPeerdDriver(w, r.t, r.wire, o.Dir, r.fab.AddrInfo); err != nil {
 			return nil, err
 		}
 	}

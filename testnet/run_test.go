@@ -2,6 +2,7 @@ package testnet
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"runtime"
 	"testing"
@@ -21,10 +22,10 @@ func simTest(t *testing.T, f func(t *testing.T)) {
 
 func small() Scenario {
 	s := DefaultScenario()
-	s.Peers = 24
-	s.Degree = 6
-	s.Objects = 3
-	s.Duration = 5 * time.Second
+	s.Peers = 16
+	s.Degree = 4
+	s.Objects = 2
+	s.Duration = 4 * time.Second
 	s.Warmup = 2 * time.Second
 	return s
 }
@@ -66,4 +67,99 @@ func TestBaselineDelivers(t *testing.T) {
 			t.Errorf("latency = %+v, want samples at least one link latency", res.Latency)
 		}
 	})
+}
+
+func TestPeerdDelivers(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		res := runOrFail(t, small(), Options{})
+		if res.Share != 1 {
+			t.Errorf("delivered share = %v, want 1", res.Share)
+		}
+		if !res.Converged {
+			t.Errorf("not converged: %d pairs differ", res.Differ)
+		}
+		if v := res.Safety.Violations(); v != 0 {
+			t.Errorf("safety violations = %d (%+v), want 0", v, res.Safety)
+		}
+	})
+}
+
+func checkPass(t *testing.T, res *Result) {
+	t.Helper()
+	if res.Share != 1 {
+		t.Errorf("delivered share = %v (%d of %d), want 1", res.Share, res.Delivered, res.Expected)
+	}
+	if !res.Converged {
+		t.Errorf("not converged: %d pairs differ", res.Differ)
+	}
+	if v := res.Safety.Violations(); v != 0 {
+		t.Errorf("safety violations = %d (%+v), want 0", v, res.Safety)
+	}
+}
+
+func TestPeerdUnderAttack(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		s := small()
+		s.Peers = 20 // 16 honest, 4 adversaries: one per kind
+		s.Adversaries = 0.2
+		s.AttackKinds = "forge,replay,flood,oversize"
+		res := runOrFail(t, s, Options{})
+		checkPass(t, res)
+		if res.Adversaries != 4 {
+			t.Errorf("adversaries = %d, want 4", res.Adversaries)
+		}
+		if res.Rejected == 0 {
+			t.Errorf("no attack message was rejected: did the adversaries attack?")
+		}
+	})
+}
+
+func TestPeerdChurnRevocation(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		s := small()
+		s.SessionKills = 2
+		s.Restarts = 2
+		s.Revocations = 2
+		s.Blocked = 0.2
+		s.Deletes = 0.2
+		s.Duration = 8 * time.Second
+		res := runOrFail(t, s, Options{})
+		checkPass(t, res)
+	})
+}
+
+func TestPeerdPartitionHeals(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		s := small()
+		s.Partitions = 1
+		s.Duration = 8 * time.Second
+		res := runOrFail(t, s, Options{})
+		checkPass(t, res)
+		if len(res.HealConverge) != 1 || res.LatencyCut.N == 0 {
+			t.Errorf("heal convergence = %v with %d updates during the cut, want one partition that cut some off", res.HealConverge, res.LatencyCut.N)
+		}
+	})
+}
+
+// TestPeerdPartitionGaps reproduces what the network layer does not
+// repair yet (see docs/testnet.md, "Known gaps"): a deletion made while a
+// partition separates publisher and watcher, and a publisher that
+// restarts while cut off, are not converged after the heal. It runs only
+// with PEERD_TESTNET_GAPS=1.
+func TestPeerdPartitionGaps(t *testing.T) {
+	if os.Getenv("PEERD_TESTNET_GAPS") == "" {
+		t.Skip("known gaps of the network layer; set PEERD_TESTNET_GAPS=1 to reproduce")
+	}
+	for _, seed := range []uint64{1, 2} {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			simTest(t, func(t *testing.T) {
+				s := small()
+				s.SessionKills, s.Restarts, s.Partitions, s.Revocations = 2, 2, 1, 2
+				s.Deletes = 0.2
+				s.Duration = 12 * time.Second
+				s.Seed = seed
+				checkPass(t, runOrFail(t, s, Options{}))
+			})
+		})
+	}
 }

@@ -2,6 +2,7 @@ package testnet
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -36,6 +37,8 @@ type Tracker struct {
 	bins                                              []bin           // per second since start
 	lastChange                                        time.Duration
 	lastReach                                         time.Duration
+	overflows                                         int64
+	differs                                           []string
 
 	Safety Safety
 }
@@ -343,6 +346,13 @@ func (t *Tracker) Counts() (sent, expected, delivered int64) {
 	return t.sent, t.expected, t.delivered
 }
 
+// overflow records events a watcher's registration lost.
+func (t *Tracker) overflow(n uint64) {
+	t.mu.Lock()
+	t.overflows += int64(n)
+	t.mu.Unlock()
+}
+
 // PlaintextSeen records that an adversary obtained a plaintext.
 func (t *Tracker) PlaintextSeen() {
 	t.mu.Lock()
@@ -393,6 +403,16 @@ func (t *Tracker) Convergence() (pairs, differ int64) {
 					}
 				default:
 					differ++
+					if len(t.differs) < 10 {
+						var held string
+						if ve == nil {
+							held = "nothing"
+						} else {
+							held = fmt.Sprintf("version %d (live %v) since %v", ve.reached, ve.live, ve.at.Round(time.Millisecond))
+						}
+						t.differs = append(t.differs, fmt.Sprintf("watcher %d holds %s of publisher %d's object %d; the publisher has version %d (live %v, set at %v)",
+							x, held, p, o, final, ot.live, ot.vers[final-1].at.Round(time.Millisecond)))
+					}
 				}
 			}
 		}
