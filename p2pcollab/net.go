@@ -136,6 +136,11 @@ func startNetwork(n *Node) (*netLayer, error) {
 		pubsub.WithValidateQueueSize(cfg.ValidateQueue),
 		pubsub.WithPeerOutboundQueueSize(cfg.OutboundQueue),
 		pubsub.WithRawTracer(&nw.stats),
+		// A publisher sends its own messages straight to every subscriber
+		// its filter admitted: its watchers are its direct peers (a star),
+		// and with gossipsub's default (fanout to D=6) the others would
+		// wait for relays or for gossip at the next heartbeat.
+		pubsub.WithFloodPublish(true),
 	}
 	nw.ps, err = pubsub.NewGossipSub(nw.ctx, nw.h, append(opts, cfg.PubSubOptions...)...)
 	if err != nil {

@@ -22,7 +22,7 @@ import (
 // rawPeer is an adversary on the simulated network: a plain gossipsub
 // node with no validator of ours, which can also write raw pubsub RPCs.
 type rawPeer struct {
-	t      *testing.T
+	t      testing.TB
 	id     *identity.Identity
 	host   host.Host
 	ps     *pubsub.PubSub
@@ -31,7 +31,7 @@ type rawPeer struct {
 	seq    uint64
 }
 
-func (s *simNet) newRawPeer() *rawPeer {
+func (s *simNet) newRawPeer(opts ...pubsub.Option) *rawPeer {
 	s.t.Helper()
 	id, err := identity.Generate()
 	if err != nil {
@@ -39,7 +39,7 @@ func (s *simNet) newRawPeer() *rawPeer {
 	}
 	h := s.newHost(id)
 	ctx, cancel := context.WithCancel(context.Background())
-	ps, err := pubsub.NewGossipSub(ctx, h)
+	ps, err := pubsub.NewGossipSub(ctx, h, opts...)
 	if err != nil {
 		s.t.Fatal(err)
 	}

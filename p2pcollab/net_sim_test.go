@@ -40,7 +40,7 @@ func simTest(t *testing.T, f func(t *testing.T)) {
 // go-libp2p's x/simlibp2p) with one-way latency and a switch to cut pairs
 // of hosts apart.
 type simNet struct {
-	t       *testing.T
+	t       testing.TB
 	sn      *simnet.Simnet
 	latency time.Duration
 	link    simnet.NodeBiDiLinkSettings
@@ -51,7 +51,7 @@ type simNet struct {
 	conns map[peer.ID]*simnet.SimConn
 }
 
-func newSimNet(t *testing.T) *simNet {
+func newSimNet(t testing.TB) *simNet {
 	s := &simNet{
 		t:       t,
 		latency: 10 * time.Millisecond,
@@ -174,7 +174,7 @@ func (s *simNet) bytesSent(p peer.ID) int {
 
 // simPeer is one user: identity, trust list, host and node.
 type simPeer struct {
-	t      *testing.T
+	t      testing.TB
 	name   string
 	id     *identity.Identity
 	store  *contacts.Store
@@ -354,7 +354,7 @@ func wantObjectEvent(t *testing.T, e Event, change Change, from peer.ID, id uuid
 	}
 }
 
-func mustIdentity(t *testing.T) *identity.Identity {
+func mustIdentity(t testing.TB) *identity.Identity {
 	t.Helper()
 	id, err := identity.Generate()
 	if err != nil {
