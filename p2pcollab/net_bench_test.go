@@ -48,7 +48,7 @@ type benchSystem struct {
 	hosts   []peer.ID
 	publish func(i int, data []byte)
 	arrived chan time.Time // one per watcher per update
-	drops   func() uint64   // messages the system's queues dropped
+	drops   func() uint64  // messages the system's queues dropped
 }
 
 func benchNetwork(b *testing.B, watchers, size int) {
