@@ -45,18 +45,19 @@ type netLayer struct {
 	notify *network.NotifyBundle
 
 	// Publisher side (n.mu).
-	epoch    uint64
-	logs     [3]*view.Log // indexed by wire.Channel
-	live     [3]bool      // channel signed in: publishing and sending digests
-	keys     *seal.Keyring
-	outbox   []outMsg
-	queued   uint64           // messages put in the outbox and not dropped
-	sent     uint64           // messages the sender has published (or failed to)
-	allowed  map[peer.ID]bool // allowed watchers as of the last trust-list change
-	grantTo  map[peer.ID]bool // watchers owed the current key
-	resetTo  map[peer.ID]bool // peers whose connection must be reset
-	serving  map[pullReq]bool // snapshot pulls being answered
-	presence Presence         // what we last published
+	epoch       uint64
+	logs        [3]*view.Log // indexed by wire.Channel
+	live        [3]bool      // channel signed in: publishing and sending digests
+	keys        *seal.Keyring
+	outbox      []outMsg
+	queued      uint64           // messages put in the outbox and not dropped
+	sent        uint64           // messages the sender has published (or failed to)
+	allowed     map[peer.ID]bool // allowed watchers as of the last trust-list change
+	grantTo     map[peer.ID]bool // watchers owed the current key
+	resetTo     map[peer.ID]bool // peers whose connection must be reset
+	serving     map[pullReq]bool // snapshot pulls being answered
+	presence    Presence         // the user's presence, as last published
+	presenceVer uint64           // its version in this epoch; 0 before the first
 
 	// Watcher side (n.mu).
 	remotes map[peer.ID]*remote

@@ -230,6 +230,9 @@ func TestEavesdropperLearnsNoPlaintext(t *testing.T) {
 		time.Sleep(3 * time.Second)
 
 		secret := []byte("the eagle lands at midnight")
+		if err := alice.node.SetPresence(context.Background(), Presence{Status: PresenceBusy, Text: string(secret)}); err != nil {
+			t.Fatal(err)
+		}
 		app := alice.session()
 		alice.set(app, nthID(1), string(secret), ScopeInternet)
 		wantObjectEvent(t, bob.objectEvent(10*time.Second), ChangeAdded, alice.id.ID, nthID(1), string(secret))

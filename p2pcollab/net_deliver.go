@@ -60,6 +60,8 @@ func (nw *netLayer) deliver(msg *pubsub.Message) {
 			nw.needSync(rc)
 		}
 		rc.lastFresh = now
+	case wire.TypePresence:
+		nw.applyPresence(r, g.Channel, g.Presence, now)
 	}
 }
 

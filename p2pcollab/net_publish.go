@@ -27,7 +27,7 @@ func (nw *netLayer) observe(e Event) {
 			nw.publishObject(ch, e.Change, *e.Object)
 		}
 	case EventMyPresenceChanged:
-		nw.presence = *e.Presence
+		nw.presenceChanged(*e.Presence)
 	case EventWatchlistChanged:
 		nw.trustChanged()
 	}
@@ -70,6 +70,7 @@ func (nw *netLayer) signedInChanged(signedIn Scope) {
 				nw.publishObject(ch, ChangeAdded, o)
 			}
 			nw.queueDigest(ch) // watchers learn the position at once
+			nw.queuePresence(ch)
 		} else {
 			for _, o := range nw.logs[ch].Objects() {
 				if u, ok := nw.logs[ch].Delete(o.ID); ok {
@@ -128,6 +129,7 @@ func (nw *netLayer) heartbeat() {
 	for _, ch := range channels {
 		if nw.live[ch] {
 			nw.queueDigest(ch)
+			nw.queuePresence(ch)
 		}
 	}
 }

@@ -24,8 +24,8 @@ type remote struct {
 	refresh  bool             // a RefreshEndpoint result is on show
 	nearMe   bool             // found on the local network
 	shown    map[uuid.UUID]Object
-	online   bool // presence last raised: online or offline
-	inPeople bool // listed in people near me
+	presence Presence // presence last raised (offline at first)
+	inPeople bool     // listed in people near me
 }
 
 type remoteChannel struct {
@@ -36,6 +36,7 @@ type remoteChannel struct {
 	inFlight  bool      // a pull is running
 	nextTry   time.Time // earliest next pull after a failure
 	failures  int
+	presence  remotePresence
 }
 
 // remote returns the state kept for p, creating it. n.mu held.
@@ -160,13 +161,8 @@ func (nw *netLayer) reconcileShown(r *remote) []Event {
 	}
 	r.shown = now
 
-	online := nw.visible(r) && (r.ch[wire.Internet].view.Known() || r.ch[wire.NearMe].view.Known())
-	if online != r.online {
-		r.online = online
-		p := Presence{Status: PresenceOffline}
-		if online {
-			p.Status = PresenceOnline
-		}
+	if p := nw.shownPresence(r); p != r.presence {
+		r.presence = p
 		events = append(events, Event{Type: EventEndpointPresenceChanged, Change: ChangeUpdated, Peer: r.id, Presence: &p})
 	}
 	inPeople := r.nearMe && r.ch[wire.NearMe].view.Known()

@@ -364,3 +364,39 @@ func mustIdentity(t testing.TB) *identity.Identity {
 }
 
 func (n *Node) host() host.Host { return n.cfg.Host }
+
+// await waits until every condition has matched one of p's events, in any
+// order (messages of one publisher may be validated in parallel, so the
+// events they cause need not keep the publisher's order across types).
+func (p *simPeer) await(d time.Duration, conds ...func(Event) bool) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	done := make([]bool, len(conds))
+	left := len(conds)
+	for left > 0 {
+		e, err := p.events.Next(ctx)
+		if err != nil {
+			p.t.Fatalf("%s: %d of %d expected events missing after %v", p.name, left, len(conds), d)
+		}
+		for i, c := range conds {
+			if !done[i] && c(e) {
+				done[i] = true
+				left--
+				break
+			}
+		}
+	}
+}
+
+func isObject(change Change, from peer.ID, id uuid.UUID) func(Event) bool {
+	return func(e Event) bool {
+		return e.Type == EventEndpointObjectChanged && e.Change == change && e.Peer == from && e.ObjectID == id
+	}
+}
+
+func isPresence(from peer.ID, s PresenceStatus) func(Event) bool {
+	return func(e Event) bool {
+		return e.Type == EventEndpointPresenceChanged && e.Peer == from && e.Presence.Status == s
+	}
+}

@@ -45,9 +45,13 @@ func (nw *netLayer) validate(_ context.Context, _ peer.ID, msg *pubsub.Message) 
 			return pubsub.ValidationReject
 		}
 	case wire.TypeDigest:
-		if epoch, _ := v.Position(); g.Digest.Epoch < epoch {
+		if !v.FreshDigest(g.Digest) {
 			nw.stats.stale.Add(1)
 			return pubsub.ValidationIgnore
+		}
+	case wire.TypePresence:
+		if !r.ch[g.Channel].presence.fresh(g.Presence) {
+			return pubsub.ValidationIgnore // repeated with every digest: not counted
 		}
 	}
 	return pubsub.ValidationAccept

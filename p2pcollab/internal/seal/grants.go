@@ -133,3 +133,18 @@ func (g *Grants) OpenSnapshot(publisher peer.ID, s wire.Snapshot) (wire.Snapshot
 	}
 	return s, nil
 }
+
+// OpenPresence returns p, a presence received on publisher's internet
+// channel, with its data decrypted. It fails as OpenUpdate does.
+func (g *Grants) OpenPresence(publisher peer.ID, p wire.Presence) (wire.Presence, error) {
+	k, err := g.key(publisher, p.Epoch, p.KeyID)
+	if err != nil {
+		return wire.Presence{}, err
+	}
+	plain, err := Open(k, presenceSlot(publisher, p), p.Data)
+	if err != nil {
+		return wire.Presence{}, err
+	}
+	p.Data = plain
+	return p, nil
+}

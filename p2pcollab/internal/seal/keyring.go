@@ -117,3 +117,26 @@ func updateSlot(publisher peer.ID, u wire.Update) Slot {
 func entrySlot(publisher peer.ID, s wire.Snapshot, e wire.Entry) Slot {
 	return Slot{Publisher: publisher, Epoch: s.Epoch, Seq: e.Version, Object: e.ID, Kind: wire.KindUpsert, Scope: e.Scope}
 }
+
+// SealPresence returns p, a plaintext presence of this keyring's epoch
+// (key id 0), sealed for the internet channel under the current key. Its
+// slot is the nil object id with kind wire.KindPresence at seq = the
+// presence version, which no object update ever uses.
+func (r *Keyring) SealPresence(p wire.Presence) (wire.Presence, error) {
+	if p.KeyID != 0 {
+		return wire.Presence{}, status.Errorf(status.ErrInvalidArg, "seal: presence already sealed under key %d", p.KeyID)
+	}
+	if p.Epoch != r.cur.Epoch {
+		return wire.Presence{}, status.Errorf(status.ErrInvalidArg, "seal: presence of epoch %d, keyring of epoch %d", p.Epoch, r.cur.Epoch)
+	}
+	sealed, err := Seal(r.cur, presenceSlot(r.publisher, p), p.Data, r.rand)
+	if err != nil {
+		return wire.Presence{}, err
+	}
+	p.KeyID, p.Data = r.cur.ID, sealed
+	return p, nil
+}
+
+func presenceSlot(publisher peer.ID, p wire.Presence) Slot {
+	return Slot{Publisher: publisher, Epoch: p.Epoch, Seq: p.Version, Kind: wire.KindPresence}
+}

@@ -122,3 +122,11 @@ func (v *View) Get(id uuid.UUID) (Object, bool) {
 
 // Objects returns the live objects in ascending id order.
 func (v *View) Objects() []Object { return sorted(v.live) }
+
+// FreshDigest reports whether d would count as fresh in ApplyDigest (a
+// newer epoch, or a beat not yet seen in this one) without changing the
+// view: what a pubsub validator needs to ignore replayed digests before
+// they are forwarded.
+func (v *View) FreshDigest(d wire.Digest) bool {
+	return d.Epoch > v.epoch || d.Epoch == v.epoch && d.Beat > v.beat
+}

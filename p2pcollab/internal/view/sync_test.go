@@ -146,3 +146,19 @@ func TestClear(t *testing.T) {
 	_, changes, _ := v.ApplySnapshot(snapshot(5, 3, obj(1, 2, "a")))
 	wantChanges(t, changes, "added 1@2, added 3@4")
 }
+
+// FreshDigest agrees with ApplyDigest about freshness and changes nothing.
+func TestFreshDigest(t *testing.T) {
+	v := known(t, 5, 0)
+	d := digestOf(t, 5, 1, 0)
+	if !v.FreshDigest(d) || !v.FreshDigest(d) {
+		t.Fatal("a new beat is not fresh (or checking it changed the view)")
+	}
+	v.ApplyDigest(d)
+	if v.FreshDigest(d) {
+		t.Fatal("a beat already applied is fresh")
+	}
+	if !v.FreshDigest(digestOf(t, 6, 1, 0)) || v.FreshDigest(digestOf(t, 4, 9, 0)) {
+		t.Fatal("epochs: newer must be fresh, older must not")
+	}
+}

@@ -30,6 +30,14 @@ const (
 	MaxDigestLen   = 2 + 4*maxVarint + HashSize
 	MaxSnapshotLen = 2 + 5*maxVarint + MaxLiveObjects*maxEntryLen
 	MaxKeyGrantLen = 2 + 2*maxVarint + KeySize
+	MaxPresenceLen = 2 + 3*maxVarint + maxVarint + MaxPresenceData + SealOverhead
+)
+
+// Presence payload bounds: one status byte, then at most 255 characters of
+// UTF-8 text (4 bytes each at most). Sealed on Internet like object data.
+const (
+	MaxPresenceText = 255 * 4
+	MaxPresenceData = 1 + MaxPresenceText
 )
 
 // Type is the message type, the second byte of every message.
@@ -40,6 +48,7 @@ const (
 	TypeDigest   Type = 2
 	TypeSnapshot Type = 3
 	TypeKeyGrant Type = 4
+	TypePresence Type = 5
 )
 
 func (t Type) String() string {
@@ -52,6 +61,8 @@ func (t Type) String() string {
 		return "snapshot"
 	case TypeKeyGrant:
 		return "key grant"
+	case TypePresence:
+		return "presence"
 	}
 	return fmt.Sprintf("type(%d)", uint8(t))
 }
@@ -74,6 +85,11 @@ type Kind uint8
 const (
 	KindUpsert Kind = 1 // create the object or replace its data and scope
 	KindDelete Kind = 2 // remove the object
+
+	// KindPresence never appears in an update: it is the kind a Presence
+	// payload is sealed under, which keeps its ciphertexts apart from any
+	// object's.
+	KindPresence Kind = 3
 )
 
 func (k Kind) String() string {
@@ -82,6 +98,8 @@ func (k Kind) String() string {
 		return "upsert"
 	case KindDelete:
 		return "delete"
+	case KindPresence:
+		return "presence"
 	}
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
