@@ -35,7 +35,11 @@ func newHost(priv crypto.PrivKey, listen []string) (host.Host, error) {
 		}
 		addrs = append(addrs, a)
 	}
-	h, err := libp2p.New(libp2p.Identity(priv), libp2p.ListenAddrs(addrs...))
+	h, err := libp2p.New(libp2p.Identity(priv), libp2p.ListenAddrs(addrs...),
+		// Reaching peers behind NAT: map a port on the router when it
+		// lets us, learn our reachability (AutoNAT v2), and punch holes
+		// through relayed connections (the relay client is on by default).
+		libp2p.NATPortMap(), libp2p.EnableAutoNATv2(), libp2p.EnableHolePunching())
 	if err != nil {
 		return nil, fmt.Errorf("start libp2p host: %w", err)
 	}

@@ -84,7 +84,8 @@ func serve(ctx context.Context, e *env, logger *log.Logger, cfg daemonConfig) er
 		return err
 	}
 	defer h.Close()
-	node, err := p2pcollab.NewNode(p2pcollab.Config{Identity: cfg.id, Contacts: cfg.store, Host: h})
+	node, err := p2pcollab.NewNode(p2pcollab.Config{Identity: cfg.id, Contacts: cfg.store, Host: h,
+		Network: p2pcollab.NetConfig{DataDir: cfg.dir, Discovery: p2pcollab.MDNSDiscovery(h)}})
 	if err != nil {
 		return err
 	}
