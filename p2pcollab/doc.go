@@ -15,6 +15,20 @@
 //     overflow instead of ever blocking the node), and owns the identity and
 //     the trust list.
 //
+//   - With a Host, the Node runs the network layer (net_*.go), which makes
+//     objects and presence travel: one signed gossipsub topic per
+//     publisher and channel (internet, sealed end to end with a group key
+//     handed only to allowed watchers and rotated on revocation; near-me,
+//     plaintext), validators that accept only the topic owner's fresh,
+//     well-formed messages, snapshots over a direct stream for late
+//     joiners and healed partitions, digests for divergence and liveness,
+//     near-me discovery, and contact dialing. The deterministic parts live
+//     in internal/wire, internal/seal and internal/view; docs/protocol.md
+//     describes the protocol and how this package implements it. The
+//     network calls beyond the API interface (SubscribeEndpoint,
+//     UnsubscribeEndpoint, RefreshEndpoint, PeopleNearMe, NetStats) are
+//     methods of *Node.
+//
 // Applications use the API interface. *Node implements it in-process; the
 // client in package localapi implements it over the daemon's unix socket,
 // and both pass the same conformance suite (package collabtest). Every error
