@@ -10,6 +10,7 @@
 //     ends takes its objects with it, and a full sign-out drops them all. It
 //     has no goroutines, clocks or sockets; each call returns the events it
 //     caused, so it is tested exhaustively and replayed exactly.
+//
 //   - Node is the shell. It serialises calls into the Registry, fans events
 //     out to registrations (each with its own bounded queue that reports an
 //     overflow instead of ever blocking the node), and owns the identity and
