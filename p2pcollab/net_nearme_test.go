@@ -97,6 +97,16 @@ func TestPeopleNearMe(t *testing.T) {
 		if people, _ := alice.node.PeopleNearMe(ctx); !slices.Equal(people, []peer.ID{bob.id.ID}) {
 			t.Fatalf("alice's people near me: got %v, want only bob", people)
 		}
+		// Alice keeps no state for carol once she is gone, nor for dave,
+		// who never published near-me.
+		time.Sleep(2 * time.Minute)
+		alice.node.mu.Lock()
+		_, carolKept := alice.node.net.remotes[carol.id.ID]
+		_, daveKept := alice.node.net.remotes[dave.id.ID]
+		alice.node.mu.Unlock()
+		if carolKept || daveKept {
+			t.Fatalf("alice still keeps state for carol (%v) or dave (%v)", carolKept, daveKept)
+		}
 	})
 }
 

@@ -180,9 +180,15 @@ func (nw *netLayer) reconcileShown(r *remote) []Event {
 // sweep clears every followed channel whose publisher has been silent for
 // longer than the liveness timeout: its objects are deleted for the user
 // and it shows offline until it is heard from again. n.mu held.
+//
+// A peer found nearby that the user neither watches nor subscribed to is
+// forgotten once its near-me channel is gone (timed out, or never pulled
+// after several tries): the node keeps no state for every peer that ever
+// passed through the network, and discovery finds it again if it returns.
 func (nw *netLayer) sweep(now time.Time) {
 	var events []Event
 	timeout := nw.cfg.livenessTimeout()
+	forget := false
 	for _, r := range nw.remotes {
 		changed := false
 		for _, ch := range channels {
@@ -195,9 +201,20 @@ func (nw *netLayer) sweep(now time.Time) {
 		if changed {
 			events = append(events, nw.reconcileShown(r)...)
 		}
+		if nm := &r.ch[wire.NearMe]; r.nearMe && !nw.visible(r) && !r.ch[wire.Internet].follow &&
+			!nm.view.Known() && (changed || nm.failures >= maxNearMeFailures) {
+			r.nearMe, forget = false, true
+		}
 	}
 	nw.n.emit(events)
+	if forget {
+		nw.updateFollows()
+	}
 }
+
+// maxNearMeFailures is how many failed pulls a peer found nearby gets
+// before the node forgets it.
+const maxNearMeFailures = 5
 
 // remoteObjects returns what publisher p publishes that the user may see,
 // narrowed to one object when q.ID is set. n.mu held.
