@@ -151,8 +151,9 @@ func TestClear(t *testing.T) {
 func TestFreshDigest(t *testing.T) {
 	v := known(t, 5, 0)
 	d := digestOf(t, 5, 1, 0)
-	if !v.FreshDigest(d) || !v.FreshDigest(d) {
-		t.Fatal("a new beat is not fresh (or checking it changed the view)")
+	first := v.FreshDigest(d)
+	if again := v.FreshDigest(d); !first || !again {
+		t.Fatalf("a new beat: fresh %v, then %v; want true twice (checking changes nothing)", first, again)
 	}
 	v.ApplyDigest(d)
 	if v.FreshDigest(d) {
