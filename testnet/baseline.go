@@ -13,6 +13,9 @@ import (
 // baseline is the reference: the same publishers and watchers on plain
 // go-libp2p-pubsub, one topic per publisher that its audience subscribes
 // to. No trust list, no encryption, no registry, no late-joiner sync.
+// It uses the same publication strategy and queue sizes as peerd (flood
+// publishing of one's own messages, which go-libp2p-pubsub v0.19 leaves
+// off by default), so that the ratio measures what peerd adds.
 // A message is an op byte (1 set, 2 delete) and the object's data (for a
 // deletion, the header of the deletion's version).
 type baseline struct {
@@ -42,6 +45,7 @@ func baseTopic(w *World, p int) string { return "/testnet/baseline/" + w.IDs[p].
 func (b *baseline) Start(i int, h host.Host) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	ps, err := pubsub.NewGossipSub(ctx, h,
+		pubsub.WithFloodPublish(true), // as peerd: the publisher sends to every subscriber it knows
 		pubsub.WithValidateQueueSize(validateQueue),
 		pubsub.WithPeerOutboundQueueSize(outboundQueue),
 		pubsub.WithRawTracer(b.tracer))

@@ -16,6 +16,9 @@ type Result struct {
 	// Audience is the mean number of expected watchers per publisher.
 	Audience float64 `json:"audience"`
 
+	// Wall, Setup, Run and Settle are on the run's clock: real time
+	// under the command, virtual time under testing/synctest (where CPU
+	// and CPU time are the real cost).
 	Wall   time.Duration `json:"wall"`
 	Setup  time.Duration `json:"setup"`
 	Run    time.Duration `json:"run"`

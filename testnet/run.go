@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"sync"
 	"time"
 
@@ -22,8 +21,7 @@ type Options struct {
 	// Dir holds the peerd nodes' files (contact stores, epochs); it must
 	// exist. Unused by the baseline.
 	Dir string
-	// Parallel bounds concurrent host creations and dials; 0 means
-	// 4×GOMAXPROCS.
+	// Parallel bounds concurrent host creations and dials; 0 means 64.
 	Parallel int
 }
 
@@ -53,7 +51,7 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 		return nil, err
 	}
 	if o.Parallel <= 0 {
-		o.Parallel = 4 * runtime.GOMAXPROCS(0)
+		o.Parallel = 64
 	}
 	r := &runner{s: s, o: o, w: w, plan: NewPlan(w), wire: &wireTracer{}}
 	r.hosts = make([]host.Host, len(w.IDs))
@@ -209,9 +207,18 @@ func (r *runner) connect(ctx context.Context, a, b int) {
 	}
 	ai := r.fab.AddrInfo(b)
 	ai.ID = r.w.IDs[b]
-	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	ha.Connect(cctx, ai)
+	for try := 0; try < 3; try++ {
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := ha.Connect(cctx, ai)
+		cancel()
+		if err == nil {
+			return
+		}
+		if try == 2 {
+			r.prog.failed(fmt.Errorf("dial %d -> %d: %w", a, b, err))
+		}
+		sleepCtx(ctx, time.Duration(try+1)*200*time.Millisecond)
+	}
 }
 
 // reconnect dials every link of peer i (or all links when i < 0).
