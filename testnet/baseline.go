@@ -32,7 +32,6 @@ type basePeer struct {
 	cancel context.CancelFunc
 	ps     *pubsub.PubSub
 	own    *pubsub.Topic
-	killed bool
 	wg     sync.WaitGroup
 }
 

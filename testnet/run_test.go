@@ -163,3 +163,20 @@ func TestPeerdPartitionGaps(t *testing.T) {
 		})
 	}
 }
+
+func TestPeerdNearMe(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		s := small()
+		s.NearMe, s.Subnet = 0.5, 4 // two subnets of four: near-me peers see each other's objects without trust
+		res := runOrFail(t, s, Options{})
+		checkPass(t, res)
+		w, _ := NewWorld(small())
+		plain := 0
+		for p := range w.Honest {
+			plain += len(w.Audience(p))
+		}
+		if res.Audience <= float64(plain)/float64(w.Honest) {
+			t.Errorf("audience = %v: the subnets added no watchers", res.Audience)
+		}
+	})
+}

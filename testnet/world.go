@@ -137,9 +137,7 @@ func NewWorld(s Scenario) (*World, error) {
 		if len(kinds) > 0 {
 			w.Attack[i] = kinds[(i-w.Honest)%len(kinds)]
 		}
-		for _, t := range rng.Perm(w.Honest)[:min(s.Targets, w.Honest)] {
-			w.Targets[i] = append(w.Targets[i], t)
-		}
+		w.Targets[i] = append(w.Targets[i], rng.Perm(w.Honest)[:min(s.Targets, w.Honest)]...)
 	}
 	return w, nil
 }
