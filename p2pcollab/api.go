@@ -37,6 +37,36 @@ type API interface {
 
 	// Events registers for events. The stream must be closed.
 	Events(ctx context.Context, f EventFilter) (EventStream, error)
+
+	// SubscribeEndpoint follows peer p's objects and presence
+	// (PeerCollabSubscribeEndpointData) until as many UnsubscribeEndpoint
+	// calls; RefreshEndpoint pulls them once (PeerCollabRefreshEndpointData).
+	// Both return once the request is under way: a request_status_changed
+	// event about p reports its outcome. UnsubscribeEndpoint releases one
+	// SubscribeEndpoint (ErrNotFound when there is none).
+	//
+	// These calls, PeopleNearMe and NetStats reach other peers: a node
+	// without a network answers them with ErrServiceNotAvailable. An empty
+	// or malformed peer ID, or the user's own, is ErrInvalidArg.
+	SubscribeEndpoint(ctx context.Context, p peer.ID) error
+	UnsubscribeEndpoint(ctx context.Context, p peer.ID) error
+	RefreshEndpoint(ctx context.Context, p peer.ID) error
+	// PeopleNearMe lists the peers signed in to near-me on the local
+	// network (PeerCollabEnumPeopleNearMe), sorted by peer ID.
+	PeopleNearMe(ctx context.Context) ([]Person, error)
+	// NetStats returns the network layer's counters since the node started.
+	NetStats(ctx context.Context) (NetStats, error)
+}
+
+// Person is one entry of people near me (PEER_PEOPLE_NEAR_ME): a peer found
+// on the local network that is signed in to near-me.
+type Person struct {
+	Peer peer.ID
+	// Nickname is the user's nickname for the peer when it is a contact,
+	// else empty: near-me does not carry names.
+	Nickname string
+	// Addrs are the addresses the node knows the peer at.
+	Addrs []multiaddr.Multiaddr
 }
 
 // Session is one application's handle on the node. Close ends it, which

@@ -26,9 +26,9 @@
 //     near-me discovery, and contact dialing. The deterministic parts live
 //     in internal/wire, internal/seal and internal/view; docs/protocol.md
 //     describes the protocol and how this package implements it. The
-//     network calls beyond the API interface (SubscribeEndpoint,
-//     UnsubscribeEndpoint, RefreshEndpoint, PeopleNearMe, NetStats) are
-//     methods of *Node.
+//     API's network calls (SubscribeEndpoint, UnsubscribeEndpoint,
+//     RefreshEndpoint, PeopleNearMe, NetStats) need it; without a Host
+//     they fail with status.ErrServiceNotAvailable.
 //
 // Applications use the API interface. *Node implements it in-process; the
 // client in package localapi implements it over the daemon's unix socket,

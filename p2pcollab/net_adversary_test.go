@@ -31,7 +31,7 @@ func TestForgeryIsRejected(t *testing.T) {
 		topic := wire.Topic(wire.Internet, alice.id.ID)
 		mallory.topic(topic)
 		time.Sleep(2 * time.Second) // bob's subscription reaches mallory
-		before := bob.node.NetStats().Rejected
+		before := bob.netStats().Rejected
 
 		fake := []byte("forged payload of exactly some bytes, sealed or not")
 		u := wire.Update{Epoch: 1 << 62, Seq: 1, KeyID: 1, Kind: wire.KindUpsert, Object: nthID(1), Scope: wire.ScopeInternet, Data: append(make([]byte, 40), fake...)}
@@ -48,7 +48,7 @@ func TestForgeryIsRejected(t *testing.T) {
 		if objs := bob.objectsOf(alice); len(objs) != 1 || string(objs[0].Data) != "genuine" {
 			t.Fatalf("bob sees %v, want only the genuine object", objs)
 		}
-		if got := bob.node.NetStats().Rejected - before; got < 1 {
+		if got := bob.netStats().Rejected - before; got < 1 {
 			t.Fatalf("bob's validator rejected %d messages, want the forgery", got)
 		}
 	})
@@ -104,10 +104,10 @@ func TestReplayChangesNothing(t *testing.T) {
 		// The seen-cache forgets an entry at its TTL, but only removes it
 		// in a sweep once a minute.
 		time.Sleep(70 * time.Second)
-		staleBefore := bob.node.NetStats().Stale
+		staleBefore := bob.netStats().Stale
 		resend() // after it expired: only the view stands in the way
 		bob.noEvent(5*time.Second, EventEndpointObjectChanged)
-		if got := bob.node.NetStats().Stale - staleBefore; got == 0 {
+		if got := bob.netStats().Stale - staleBefore; got == 0 {
 			t.Fatal("bob's validator saw no stale replay; the test did not test the view")
 		}
 		if objs := bob.objectsOf(alice); len(objs) != 0 {
@@ -171,7 +171,7 @@ func TestHostilePublisherCannotBreakLimits(t *testing.T) {
 		}()
 		defer func() { close(stop); <-done }()
 		time.Sleep(2 * time.Second)
-		before := bob.node.NetStats().Rejected
+		before := bob.netStats().Rejected
 
 		valid := func(seq uint64, id uuid.UUID, data []byte) []byte {
 			b, err := wire.EncodeUpdate(wire.NearMe, wire.Update{Epoch: 7, Seq: seq, Kind: wire.KindUpsert, Object: id, Scope: wire.ScopeNearMe, Data: data})
@@ -201,7 +201,7 @@ func TestHostilePublisherCannotBreakLimits(t *testing.T) {
 		if n := len(objectsOfID(t, bob, mallory)); n != MaxObjects {
 			t.Fatalf("bob sees %d objects, want %d", n, MaxObjects)
 		}
-		if got := bob.node.NetStats().Rejected - before; got != uint64(len(hostile)) {
+		if got := bob.netStats().Rejected - before; got != uint64(len(hostile)) {
 			t.Fatalf("bob rejected %d messages, want %d", got, len(hostile))
 		}
 
@@ -252,7 +252,7 @@ func TestEavesdropperLearnsNoPlaintext(t *testing.T) {
 		if updates == 0 {
 			t.Fatalf("eve got %d messages and no update: the relay path was not exercised", len(msgs))
 		}
-		if st := alice.node.NetStats(); st.Filtered == 0 {
+		if st := alice.netStats(); st.Filtered == 0 {
 			t.Fatalf("alice's filter dropped nothing: %+v", st)
 		}
 	})

@@ -110,7 +110,7 @@ func setupPeerd(b *testing.B, net *simNet, watchers int) *benchSystem {
 	sys.drops = func() uint64 {
 		var n uint64
 		for _, p := range append(ws, pub) {
-			st := p.node.NetStats()
+			st := p.netStats()
 			n += st.ValidateQueueDrops + st.OutboundDrops + st.SubscriptionDrops + st.OutboxDrops
 		}
 		return n

@@ -59,6 +59,14 @@ func (m *lanMember) Close() error {
 	return nil
 }
 
+func peersOf(people []Person) []peer.ID {
+	ids := make([]peer.ID, len(people))
+	for i, p := range people {
+		ids[i] = p.Peer
+	}
+	return ids
+}
+
 // People signed in to near-me on the same network find each other; one
 // signed in to the internet only is not listed, and one who leaves is
 // removed.
@@ -78,14 +86,27 @@ func TestPeopleNearMe(t *testing.T) {
 				t.Fatalf("got %v %s, want %s added", e.Change, e.Peer, want)
 			}
 		}
+		alice.trust(bob, false, false)
+		nick := "bob"
+		if _, err := alice.node.UpdateContact(ctx, bob.id.ID, ContactUpdate{Nickname: &nick}); err != nil {
+			t.Fatal(err)
+		}
 		people, err := alice.node.PeopleNearMe(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := []peer.ID{bob.id.ID, carol.id.ID}
 		slices.Sort(want)
-		if !slices.Equal(people, want) {
-			t.Fatalf("alice's people near me: got %v, want %v (not dave %s)", people, want, dave.id.ID)
+		if got := peersOf(people); !slices.Equal(got, want) {
+			t.Fatalf("alice's people near me: got %v, want %v (not dave %s)", got, want, dave.id.ID)
+		}
+		for _, p := range people {
+			if len(p.Addrs) == 0 {
+				t.Errorf("%s is listed without addresses", p.Peer)
+			}
+			if wantNick := map[peer.ID]string{bob.id.ID: nick}[p.Peer]; p.Nickname != wantNick {
+				t.Errorf("%s is listed as %q, want %q (a contact's nickname, else none)", p.Peer, p.Nickname, wantNick)
+			}
 		}
 
 		if err := carol.node.SignOut(ctx, ScopeNearMe); err != nil {
@@ -94,8 +115,8 @@ func TestPeopleNearMe(t *testing.T) {
 		if e := alice.next(10*time.Second, EventPeopleNearMeChanged); e.Change != ChangeDeleted || e.Peer != carol.id.ID {
 			t.Fatalf("got %v %s, want carol deleted", e.Change, e.Peer)
 		}
-		if people, _ := alice.node.PeopleNearMe(ctx); !slices.Equal(people, []peer.ID{bob.id.ID}) {
-			t.Fatalf("alice's people near me: got %v, want only bob", people)
+		if people, _ := alice.node.PeopleNearMe(ctx); !slices.Equal(peersOf(people), []peer.ID{bob.id.ID}) {
+			t.Fatalf("alice's people near me: got %v, want only bob", peersOf(people))
 		}
 		// Alice keeps no state for carol once she is gone, nor for dave,
 		// who never published near-me.

@@ -365,6 +365,16 @@ func mustIdentity(t testing.TB) *identity.Identity {
 
 func (n *Node) host() host.Host { return n.cfg.Host }
 
+// netStats returns p's network counters.
+func (p *simPeer) netStats() NetStats {
+	p.t.Helper()
+	st, err := p.node.NetStats(context.Background())
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return st
+}
+
 // await waits until every condition has matched one of p's events, in any
 // order (messages of one publisher may be validated in parallel, so the
 // events they cause need not keep the publisher's order across types).

@@ -52,7 +52,7 @@ func TestOnlyAllowedWatchersSee(t *testing.T) {
 				t.Fatalf("%s sees %v, want nothing", p.name, objs)
 			}
 		}
-		if st := alice.node.NetStats(); st.Refused == 0 {
+		if st := alice.netStats(); st.Refused == 0 {
 			t.Errorf("alice refused no snapshot pulls: %+v", st)
 		}
 	})
@@ -79,7 +79,7 @@ func TestRevokedWatcherDecryptsNothingNew(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(time.Second) // let the new key reach bob
-		if st := bob.node.NetStats(); st.KeyGrants != 1 {
+		if st := bob.netStats(); st.KeyGrants != 1 {
 			t.Errorf("bob received %d pushed keys, want 1", st.KeyGrants)
 		}
 		alice.set(app, nthID(2), "after", ScopeInternet)
@@ -105,7 +105,7 @@ func TestRevokedWatcherDecryptsNothingNew(t *testing.T) {
 				t.Fatalf("carol reads %q, published after she was blocked", o.Data)
 			}
 		}
-		if st := alice.node.NetStats(); st.KeyRotations != 1 {
+		if st := alice.netStats(); st.KeyRotations != 1 {
 			t.Fatalf("alice rotated %d times, want 1", st.KeyRotations)
 		}
 		// What carol holds cannot open alice's current key's ciphertext.

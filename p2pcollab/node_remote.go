@@ -4,64 +4,92 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/peerd/peerd/p2pcollab/internal/wire"
 	"github.com/peerd/peerd/p2pcollab/status"
 )
 
-// These methods reach other peers. They are on *Node only (the API
-// interface is unchanged); each needs a node with a Host.
+// These methods reach other peers (see API). Each checks the context, then
+// its arguments, then that the node is running and has a network, in that
+// order, so that the in-process node and the local API's client fail the
+// same way on the same call.
 
-func (n *Node) network() (*netLayer, error) {
-	if n.net == nil {
-		return nil, status.Errorf(status.ErrServiceNotAvailable, "the node has no network")
-	}
-	return n.net, nil
-}
+// errNoNetwork answers the network calls of a node without a Host.
+var errNoNetwork = status.Errorf(status.ErrServiceNotAvailable, "the node has no network (it runs without a libp2p host)")
 
-// NetStats returns the network layer's counters (zero without a host).
-func (n *Node) NetStats() NetStats {
-	if n.net == nil {
-		return NetStats{}
-	}
-	return n.net.stats.snapshot()
-}
-
-// SubscribeEndpoint follows peer p's data (PeerCollabSubscribeEndpointData)
-// until as many UnsubscribeEndpoint calls: its near-me objects, and its
-// internet objects if p allows the user to watch it. It returns at once;
-// a request_status_changed event for p reports the first pull: nil, or an
-// error wrapping ErrConnectionFailed (unreachable), ErrAccessDenied (not
-// allowed), ErrNotSignedIn (p publishes nothing the user may pull) or
-// ErrTimeout (no answer within RequestTimeout). Watched contacts are
-// followed without it.
-func (n *Node) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
-	return n.request(ctx, p, func(r *remote) { r.subs++ })
-}
-
-// UnsubscribeEndpoint releases one SubscribeEndpoint.
-func (n *Node) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
-	nw, err := n.network()
-	if err != nil {
-		return err
-	}
+// onNetwork runs f under the lock on a running node with a network.
+func (n *Node) onNetwork(ctx context.Context, f func(r *Registry, nw *netLayer) error) error {
 	return n.do(ctx, func(r *Registry) ([]Event, error) {
 		if err := r.check(); err != nil {
 			return nil, err
 		}
-		rem := nw.remotes[p]
-		if rem == nil || rem.subs == 0 {
-			return nil, status.Errorf(status.ErrNotFound, "not subscribed to %s", p)
+		if n.net == nil {
+			return nil, errNoNetwork
 		}
-		rem.subs--
-		nw.updateFollows()
-		return nil, nil
+		return nil, f(r, n.net)
 	})
 }
 
-// RefreshEndpoint pulls p's current data once (PeerCollabRefreshEndpointData):
+// checkPeer refuses a call whose context has ended, and a peer ID that
+// cannot name another peer: empty, not a multihash, or the user's own.
+func (n *Node) checkPeer(ctx context.Context, p peer.ID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p == "" {
+		return status.Errorf(status.ErrInvalidArg, "empty peer ID")
+	}
+	if _, err := peer.IDFromBytes([]byte(p)); err != nil {
+		return status.Errorf(status.ErrInvalidArg, "malformed peer ID: %v", err)
+	}
+	if p == n.cfg.Identity.ID {
+		return status.Errorf(status.ErrInvalidArg, "%s is this node's own peer ID", p)
+	}
+	return nil
+}
+
+// NetStats implements API.
+func (n *Node) NetStats(ctx context.Context) (NetStats, error) {
+	var st NetStats
+	err := n.onNetwork(ctx, func(_ *Registry, nw *netLayer) error {
+		st = nw.stats.snapshot()
+		return nil
+	})
+	return st, err
+}
+
+// SubscribeEndpoint implements API: it follows p's near-me objects, and
+// its internet objects if p allows the user to watch it, until as many
+// UnsubscribeEndpoint calls. The request_status_changed event reports the
+// first pull: nil, or an error wrapping ErrConnectionFailed (unreachable),
+// ErrAccessDenied (not allowed), ErrNotSignedIn (p publishes nothing the
+// user may pull) or ErrTimeout (no answer within RequestTimeout). Watched
+// contacts are followed without it. It needs a sign-in.
+func (n *Node) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return n.request(ctx, p, func(r *remote) { r.subs++ })
+}
+
+// UnsubscribeEndpoint implements API.
+func (n *Node) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	if err := n.checkPeer(ctx, p); err != nil {
+		return err
+	}
+	return n.onNetwork(ctx, func(_ *Registry, nw *netLayer) error {
+		rem := nw.remotes[p]
+		if rem == nil || rem.subs == 0 {
+			return status.Errorf(status.ErrNotFound, "not subscribed to %s", p)
+		}
+		rem.subs--
+		nw.updateFollows()
+		return nil
+	})
+}
+
+// RefreshEndpoint implements API: it pulls p's current data once;
 // afterwards Objects with Peer p returns it, until the next refresh. The
 // outcome arrives as for SubscribeEndpoint.
 func (n *Node) RefreshEndpoint(ctx context.Context, p peer.ID) error {
@@ -69,21 +97,16 @@ func (n *Node) RefreshEndpoint(ctx context.Context, p peer.ID) error {
 }
 
 func (n *Node) request(ctx context.Context, p peer.ID, mark func(*remote)) error {
-	nw, err := n.network()
-	if err != nil {
+	if err := n.checkPeer(ctx, p); err != nil {
 		return err
 	}
-	if err := p.Validate(); err != nil || p == n.cfg.Identity.ID {
-		return status.Errorf(status.ErrInvalidArg, "cannot subscribe to peer %q", p)
-	}
 	var chans []wire.Channel
-	err = n.do(ctx, func(r *Registry) ([]Event, error) {
-		if err := r.check(); err != nil {
-			return nil, err
-		}
+	var nw *netLayer
+	err := n.onNetwork(ctx, func(r *Registry, l *netLayer) error {
 		if r.SignedIn() == ScopeNone {
-			return nil, status.Errorf(status.ErrNotSignedIn, "sign in before reaching other peers")
+			return status.Errorf(status.ErrNotSignedIn, "sign in before reaching other peers")
 		}
+		nw = l
 		mark(nw.remote(p))
 		nw.updateFollows()
 		for _, ch := range channels {
@@ -91,12 +114,14 @@ func (n *Node) request(ctx context.Context, p peer.ID, mark func(*remote)) error
 				chans = append(chans, ch)
 			}
 		}
-		return nil, nil
+		// Added under the lock, so that close, which takes it first,
+		// waits for the request.
+		nw.wg.Add(1)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	nw.wg.Add(1)
 	go nw.runRequest(p, chans)
 	return nil
 }
@@ -148,31 +173,36 @@ func rank(err error) int {
 	return 1
 }
 
-// PeopleNearMe lists the peers found on the local network that are signed
-// in to near-me (PeerCollabEnumPeopleNearMe).
-func (n *Node) PeopleNearMe(ctx context.Context) ([]peer.ID, error) {
-	nw, err := n.network()
+// PeopleNearMe implements API.
+func (n *Node) PeopleNearMe(ctx context.Context) ([]Person, error) {
+	var out []Person
+	var h host.Host
+	err := n.onNetwork(ctx, func(_ *Registry, nw *netLayer) error {
+		h = nw.h
+		for id, rem := range nw.remotes {
+			if !rem.inPeople {
+				continue
+			}
+			p := Person{Peer: id}
+			if c, err := n.cfg.Contacts.Get(id); err == nil {
+				p.Nickname = c.Nickname
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out []peer.ID
-	err = n.do(ctx, func(r *Registry) ([]Event, error) {
-		if err := r.check(); err != nil {
-			return nil, err
-		}
-		for id, rem := range nw.remotes {
-			if rem.inPeople {
-				out = append(out, id)
-			}
-		}
-		return nil, nil
-	})
-	slicesSortPeers(out)
-	return out, err
-}
-
-func slicesSortPeers(ids []peer.ID) {
-	slices.Sort(ids)
+	// The peerstore has its own lock: read it outside n.mu (see netLayer).
+	for i := range out {
+		out[i].Addrs = h.Peerstore().Addrs(out[i].Peer)
+	}
+	slices.SortFunc(out, func(a, b Person) int { return strings.Compare(string(a.Peer), string(b.Peer)) })
+	if out == nil {
+		out = []Person{}
+	}
+	return out, nil
 }
 
 // pullUntil pulls once, trying again while the publisher does not answer

@@ -5,7 +5,10 @@
 // what lets an application switch between them without noticing.
 //
 // Run it from a test with a constructor that returns a fresh, signed-out
-// node with an empty trust list for each subtest:
+// node without a network (no libp2p host) and with an empty trust list for
+// each subtest. The calls that reach other peers are checked for how such a
+// node answers them (their behaviour on a network is tested in p2pcollab).
+// For example:
 //
 //	func TestConformance(t *testing.T) {
 //		collabtest.Run(t, func(t *testing.T) p2pcollab.API { return collabtest.NewNode(t) })
@@ -43,6 +46,7 @@ func Run(t *testing.T, newAPI func(t *testing.T) p2pcollab.API) {
 	all = append(all, signInTests...)
 	all = append(all, eventTests...)
 	all = append(all, contactTests...)
+	all = append(all, endpointTests...)
 	for _, tc := range all {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

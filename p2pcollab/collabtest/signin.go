@@ -122,12 +122,18 @@ func testCancelledContext(t *testing.T, api p2pcollab.API) {
 	ctx, cancel := context.WithCancel(ctxFor(t))
 	cancel()
 	calls := map[string]func() error{
-		"Status":      func() error { _, err := api.Status(ctx); return err },
-		"SignIn":      func() error { return api.SignIn(ctx, p2pcollab.ScopeAll) },
-		"Objects":     func() error { _, err := api.Objects(ctx, p2pcollab.ObjectQuery{}); return err },
-		"OpenSession": func() error { _, err := api.OpenSession(ctx, "app"); return err },
-		"Events":      func() error { _, err := api.Events(ctx, p2pcollab.EventFilter{}); return err },
-		"Contacts":    func() error { _, err := api.Contacts(ctx); return err },
+		"Status":       func() error { _, err := api.Status(ctx); return err },
+		"SignIn":       func() error { return api.SignIn(ctx, p2pcollab.ScopeAll) },
+		"Objects":      func() error { _, err := api.Objects(ctx, p2pcollab.ObjectQuery{}); return err },
+		"OpenSession":  func() error { _, err := api.OpenSession(ctx, "app"); return err },
+		"Events":       func() error { _, err := api.Events(ctx, p2pcollab.EventFilter{}); return err },
+		"Contacts":     func() error { _, err := api.Contacts(ctx); return err },
+		"PeopleNearMe": func() error { _, err := api.PeopleNearMe(ctx); return err },
+		"NetStats":     func() error { _, err := api.NetStats(ctx); return err },
+	}
+	stranger := newSomeone(t, "stranger").id.ID
+	for name, call := range endpointCalls(api) {
+		calls[name] = func() error { return call(ctx, stranger) }
 	}
 	for name, call := range calls {
 		if err := call(); !errors.Is(err, context.Canceled) {

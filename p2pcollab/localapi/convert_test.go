@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -28,6 +29,10 @@ func TestEventRoundTrip(t *testing.T) {
 		{Type: p2pcollab.EventEndpointObjectChanged, Change: p2pcollab.ChangeUpdated, Peer: id.ID, ObjectID: objID, Object: &obj, Contact: &c},
 		{Type: p2pcollab.EventWatchlistChanged, Change: p2pcollab.ChangeAdded, Peer: id.ID, Contact: &c},
 		{Type: p2pcollab.EventMyPresenceChanged, Change: p2pcollab.ChangeUpdated, Peer: id.ID, Presence: &pres},
+		{Type: p2pcollab.EventEndpointPresenceChanged, Change: p2pcollab.ChangeUpdated, Peer: id.ID, Presence: &pres},
+		{Type: p2pcollab.EventPeopleNearMeChanged, Change: p2pcollab.ChangeAdded, Peer: id.ID},
+		{Type: p2pcollab.EventPeopleNearMeChanged, Change: p2pcollab.ChangeDeleted, Peer: id.ID},
+		{Type: p2pcollab.EventRequestStatusChanged, Peer: id.ID}, // success
 		{Type: p2pcollab.EventRequestStatusChanged, Peer: id.ID, Result: status.Errorf(status.ErrTimeout, "no answer in 30 s")},
 		{Type: p2pcollab.EventOverflow, Dropped: 12},
 	} {
@@ -44,6 +49,40 @@ func TestEventRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, e) {
 			t.Fatalf("round trip: got %+v, want %+v", got, e)
 		}
+	}
+}
+
+// People near me and the network counters survive JSON unchanged.
+func TestPersonAndNetStatsRoundTrip(t *testing.T) {
+	id, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []p2pcollab.Person{
+		{Peer: id.ID, Nickname: "bob", Addrs: []multiaddr.Multiaddr{multiaddr.StringCast("/ip4/192.0.2.1/udp/4001/quic-v1")}},
+		{Peer: id.ID},
+	} {
+		b, err := json.Marshal(NewPerson(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w Person
+		if err := json.Unmarshal(b, &w); err != nil {
+			t.Fatal(err)
+		}
+		got, err := fromPerson(w)
+		if err != nil || got.Peer != p.Peer || got.Nickname != p.Nickname || len(got.Addrs) != len(p.Addrs) {
+			t.Fatalf("person %s: got %+v %v, want %+v", b, got, err, p)
+		}
+	}
+	st := p2pcollab.NetStats{ValidateQueueDrops: 1, OutboundDrops: 2, Rejected: 3, InternalErrors: 4}
+	b, err := json.Marshal(NewNetStats(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w NetStats
+	if err := json.Unmarshal(b, &w); err != nil || p2pcollab.NetStats(w) != st {
+		t.Fatalf("net stats %s: got %+v %v, want %+v", b, w, err, st)
 	}
 }
 

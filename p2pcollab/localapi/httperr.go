@@ -1,6 +1,7 @@
 package localapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -105,6 +106,31 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) error {
 		return status.Errorf(status.ErrInvalidArg, "request body is truncated JSON")
 	}
 	return status.Errorf(status.ErrInvalidArg, "malformed request body: %v", err)
+}
+
+// emptyBody accepts no body, or an empty JSON object, for calls whose
+// arguments are all in the path; anything else is refused as decodeBody
+// would refuse it.
+func emptyBody(w http.ResponseWriter, r *http.Request) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return errTooLarge{status.Errorf(status.ErrInvalidArg, "request body is larger than %d bytes", MaxBodyBytes)}
+	case err != nil:
+		return status.Errorf(status.ErrInvalidArg, "reading the request body: %v", err)
+	case len(bytes.TrimSpace(b)) == 0:
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	var v *struct{}
+	if err := decodeBody(w, r, &v); err != nil {
+		return err
+	}
+	if v == nil {
+		return status.Errorf(status.ErrInvalidArg, "this call takes no request body (or {})")
+	}
+	return nil
 }
 
 // writeDecodeError answers a failed decodeBody.

@@ -104,6 +104,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/contacts/{peer}", s.unary(s.getContact))
 	m.HandleFunc("PATCH /v1/contacts/{peer}", s.unary(s.updateContact))
 	m.HandleFunc("DELETE /v1/contacts/{peer}", s.unary(s.deleteContact))
+	m.HandleFunc("POST /v1/endpoints/{peer}/subscribe", s.unary(s.subscribe))
+	m.HandleFunc("DELETE /v1/endpoints/{peer}/subscribe", s.unary(s.unsubscribe))
+	m.HandleFunc("POST /v1/endpoints/{peer}/refresh", s.unary(s.refresh))
+	m.HandleFunc("GET /v1/near", s.unary(s.peopleNearMe))
+	m.HandleFunc("GET /v1/netstats", s.unary(s.netStats))
 	m.HandleFunc("GET /v1/events", s.events)
 }
 

@@ -87,6 +87,35 @@ type Card struct {
 	Card string `json:"card"`
 }
 
+// Person is one entry of GET /v1/near (people near me).
+type Person struct {
+	Peer     string   `json:"peer"`
+	Nickname string   `json:"nickname,omitempty"` // the contact's, if the peer is one
+	Addrs    []string `json:"addrs"`
+}
+
+// NetStats is the response of GET /v1/netstats: the network layer's
+// counters since the daemon started (see p2pcollab.NetStats). It converts
+// to and from p2pcollab.NetStats directly, so the two cannot drift apart.
+type NetStats struct {
+	ValidateQueueDrops uint64 `json:"validateQueueDrops"`
+	OutboundDrops      uint64 `json:"outboundDrops"`
+	SubscriptionDrops  uint64 `json:"subscriptionDrops"`
+	OutboxDrops        uint64 `json:"outboxDrops"`
+	Rejected           uint64 `json:"rejected"`
+	Stale              uint64 `json:"stale"`
+	Undecryptable      uint64 `json:"undecryptable"`
+	Filtered           uint64 `json:"filtered"`
+	Refused            uint64 `json:"refused"`
+	KeyRotations       uint64 `json:"keyRotations"`
+	KeyGrants          uint64 `json:"keyGrants"`
+	Snapshots          uint64 `json:"snapshots"`
+	PullFailures       uint64 `json:"pullFailures"`
+	DialFailures       uint64 `json:"dialFailures"`
+	PublishErrors      uint64 `json:"publishErrors"`
+	InternalErrors     uint64 `json:"internalErrors"`
+}
+
 // Event is one line of GET /v1/events. Which fields are present depends on
 // Type, as in p2pcollab.Event. The last line of a stream that the daemon
 // ends (because it shuts down) carries only Error.

@@ -1,0 +1,69 @@
+package localapi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/peerd/peerd/p2pcollab"
+	"github.com/peerd/peerd/p2pcollab/status"
+)
+
+// SubscribeEndpoint implements p2pcollab.API.
+func (c *Client) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return c.endpointCall(ctx, http.MethodPost, p, "subscribe")
+}
+
+// UnsubscribeEndpoint implements p2pcollab.API.
+func (c *Client) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return c.endpointCall(ctx, http.MethodDelete, p, "subscribe")
+}
+
+// RefreshEndpoint implements p2pcollab.API.
+func (c *Client) RefreshEndpoint(ctx context.Context, p peer.ID) error {
+	return c.endpointCall(ctx, http.MethodPost, p, "refresh")
+}
+
+// endpointCall checks what the node checks before anything else, in the
+// same order (the context, then the peer ID), so that a bad call fails the
+// same way in-process and here; the daemon checks the rest.
+func (c *Client) endpointCall(ctx context.Context, method string, p peer.ID, what string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p == "" {
+		return status.Errorf(status.ErrInvalidArg, "empty peer ID")
+	}
+	if _, err := peer.IDFromBytes([]byte(p)); err != nil {
+		return status.Errorf(status.ErrInvalidArg, "malformed peer ID: %v", err)
+	}
+	return c.do(ctx, method, "/v1/endpoints/"+url.PathEscape(p.String())+"/"+what, nil, nil, nil, nil)
+}
+
+// PeopleNearMe implements p2pcollab.API.
+func (c *Client) PeopleNearMe(ctx context.Context) ([]p2pcollab.Person, error) {
+	var ws []Person
+	if err := c.do(ctx, http.MethodGet, "/v1/near", nil, nil, nil, &ws); err != nil {
+		return nil, err
+	}
+	out := make([]p2pcollab.Person, 0, len(ws))
+	for _, w := range ws {
+		p, err := fromPerson(w)
+		if err != nil {
+			return nil, malformed("person", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// NetStats implements p2pcollab.API.
+func (c *Client) NetStats(ctx context.Context) (p2pcollab.NetStats, error) {
+	var w NetStats
+	if err := c.do(ctx, http.MethodGet, "/v1/netstats", nil, nil, nil, &w); err != nil {
+		return p2pcollab.NetStats{}, err
+	}
+	return p2pcollab.NetStats(w), nil
+}

@@ -1,0 +1,189 @@
+package localapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/peerd/peerd/contacts"
+	"github.com/peerd/peerd/identity"
+	"github.com/peerd/peerd/p2pcollab"
+	"github.com/peerd/peerd/p2pcollab/status"
+)
+
+// netNode returns a node with a real libp2p host on loopback, signed in
+// to every scope, closed (then its host) when t ends.
+func netNode(t *testing.T, disc p2pcollab.Discovery) *p2pcollab.Node {
+	t.Helper()
+	id, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := contacts.Open(t.TempDir(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := libp2p.New(libp2p.Identity(id.PrivKey), libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := p2pcollab.NewNode(p2pcollab.Config{Identity: id, Contacts: store, Host: h,
+		Network: p2pcollab.NetConfig{Discovery: disc}})
+	if err != nil {
+		h.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close(); h.Close() })
+	if err := n.SignIn(t.Context(), p2pcollab.ScopeAll); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// found is a Discovery that finds one peer, as mDNS would on a LAN.
+type found peer.AddrInfo
+
+func (f found) Start(cb func(peer.AddrInfo)) error { cb(peer.AddrInfo(f)); return nil }
+func (f found) Close() error                       { return nil }
+
+// Over the socket, on a real network: bob finds alice nearby, subscribes
+// to her data, refreshes it, and hears the outcome of each request as a
+// request_status_changed event; a request to a peer nobody can reach
+// reports why it failed.
+func TestEndpointsOverTheNetwork(t *testing.T) {
+	alice := netNode(t, nil)
+	aliceSt, err := alice.Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	aliceID := aliceSt.PeerID
+	app, err := alice.OpenSession(t.Context(), "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if err := app.SetObject(t.Context(), objID, []byte("nearby"), p2pcollab.ScopeNearMe); err != nil {
+		t.Fatal(err)
+	}
+	bobNode := netNode(t, found{ID: aliceID, Addrs: aliceSt.Addrs})
+	bob := serve(t, bobNode, Config{}).client
+	// Bounds every wait, so that a broken node fails instead of hanging;
+	// nothing asserts on time.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	near := events(t, bob, p2pcollab.EventPeopleNearMeChanged)
+	requests := events(t, bob, p2pcollab.EventRequestStatusChanged)
+	outcome := func(what string, p peer.ID) error {
+		t.Helper()
+		e, err := requests.Next(ctx)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if e.Peer != p {
+			t.Fatalf("%s: request status about %s, want %s", what, e.Peer, p)
+		}
+		return e.Result
+	}
+
+	// Alice is listed nearby once bob has pulled her near-me channel. The
+	// registration came first, so an event marks any change after the
+	// first look.
+	people, err := bob.PeopleNearMe(ctx)
+	for err == nil && len(people) == 0 {
+		if _, err = near.Next(ctx); err == nil {
+			people, err = bob.PeopleNearMe(ctx)
+		}
+	}
+	if err != nil || len(people) != 1 || people[0].Peer != aliceID || len(people[0].Addrs) == 0 {
+		t.Fatalf("people near me: got %+v %v, want alice with her addresses", people, err)
+	}
+
+	if err := bob.SubscribeEndpoint(ctx, aliceID); err != nil {
+		t.Fatal(err)
+	}
+	if err := outcome("subscribe", aliceID); err != nil {
+		t.Fatalf("subscribe: got %v, want success", err)
+	}
+	objs, err := bob.Objects(ctx, p2pcollab.ObjectQuery{Peer: aliceID})
+	if err != nil || len(objs) != 1 || string(objs[0].Data) != "nearby" {
+		t.Fatalf("alice's objects after subscribing: got %v %v", objs, err)
+	}
+	if err := bob.UnsubscribeEndpoint(ctx, aliceID); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.UnsubscribeEndpoint(ctx, aliceID); !errors.Is(err, status.ErrNotFound) {
+		t.Fatalf("second unsubscribe: got %v, want not found", err)
+	}
+	if err := bob.RefreshEndpoint(ctx, aliceID); err != nil {
+		t.Fatal(err)
+	}
+	if err := outcome("refresh", aliceID); err != nil {
+		t.Fatalf("refresh: got %v, want success", err)
+	}
+
+	ghost, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.RefreshEndpoint(ctx, ghost.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := outcome("refresh of a ghost", ghost.ID); !errors.Is(err, status.ErrConnectionFailed) {
+		t.Fatalf("refresh of a ghost: got %v, want connection failed", err)
+	}
+
+	st, err := bob.NetStats(ctx)
+	if err != nil || st.Snapshots < 2 {
+		t.Fatalf("net stats: got %+v %v, want the snapshots pulled counted", st, err)
+	}
+	if people, _ := bob.PeopleNearMe(ctx); !slices.EqualFunc(people, []p2pcollab.Person{{Peer: aliceID}}, func(a, b p2pcollab.Person) bool { return a.Peer == b.Peer }) {
+		t.Fatalf("people near me at the end: got %+v, want alice", people)
+	}
+}
+
+// The JSON lines of request_status_changed: no result on success, the
+// status code and a message on failure.
+func TestRequestStatusLines(t *testing.T) {
+	node := netNode(t, nil)
+	d := serve(t, node, Config{})
+	_, r := d.openRaw(t, "GET", "/v1/events?type=request_status_changed", "")
+	ghost, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := d.send(t, "POST", "/v1/endpoints/"+ghost.ID.String()+"/refresh", nil, ""); a.code != 202 {
+		t.Fatalf("refresh: got %d %+v, want 202", a.code, a.err)
+	}
+	var line []byte
+	for len(line) <= 1 { // skip keep-alives
+		line = readLine(t, r)
+	}
+	var e map[string]any
+	if err := json.Unmarshal(line, &e); err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	res, _ := e["result"].(map[string]any)
+	if e["type"] != "request_status_changed" || e["peer"] != ghost.ID.String() || res["code"] != "PEER_E_CONNECTION_FAILED" || res["message"] == "" {
+		t.Fatalf("got %s, want request_status_changed about the ghost with result PEER_E_CONNECTION_FAILED", line)
+	}
+	if _, ok := e["change"]; ok {
+		t.Fatalf("got %s, want no change field", line)
+	}
+}
+
+// events registers for one type of event until t ends.
+func events(t *testing.T, c *Client, typ p2pcollab.EventType) p2pcollab.EventStream {
+	t.Helper()
+	s, err := c.Events(t.Context(), p2pcollab.EventFilter{Types: []p2pcollab.EventType{typ}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

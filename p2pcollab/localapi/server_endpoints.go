@@ -1,0 +1,66 @@
+package localapi
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// The calls that reach other peers: subscribe, unsubscribe and refresh a
+// peer's data, people near me, the network counters.
+
+func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	s.endpointCall(w, r, s.api.SubscribeEndpoint, http.StatusAccepted)
+}
+
+func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	s.endpointCall(w, r, s.api.UnsubscribeEndpoint, http.StatusNoContent)
+}
+
+func (s *Server) refresh(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	s.endpointCall(w, r, s.api.RefreshEndpoint, http.StatusAccepted)
+}
+
+// endpointCall runs call on the peer named by the path. Subscribe and
+// refresh answer 202: the request is under way, and its outcome arrives
+// as a request_status_changed event.
+func (s *Server) endpointCall(w http.ResponseWriter, r *http.Request, call func(context.Context, peer.ID) error, code int) {
+	id, err := ParsePeer(r.PathValue("peer"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := emptyBody(w, r); err != nil {
+		writeDecodeError(w, err)
+		return
+	}
+	if err := call(r.Context(), id); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.WriteHeader(code)
+}
+
+func (s *Server) peopleNearMe(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	people, err := s.api.PeopleNearMe(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := make([]Person, 0, len(people))
+	for _, p := range people {
+		out = append(out, NewPerson(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) netStats(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	st, err := s.api.NetStats(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, NewNetStats(st))
+}
