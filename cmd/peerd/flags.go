@@ -53,8 +53,7 @@ func (c *cmd) parse(args []string, minPos, maxPos int) ([]string, error) {
 	for {
 		if err := c.fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				c.fs.Usage()
-				return nil, errHelpShown
+				return nil, errHelpShown // the flag set has printed the usage
 			}
 			return nil, usagef("%s: %v (see 'peerd %s --help')", c.name, err, c.name)
 		}
