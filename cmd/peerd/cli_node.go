@@ -67,7 +67,7 @@ func runCard(ctx context.Context, e *env, args []string) error {
 }
 
 func runStatus(ctx context.Context, e *env, args []string) error {
-	c := newCmd(e, "status", "", "Print the daemon's state: peer ID, sign-in, presence, objects, sessions, addresses.", true)
+	c := newCmd(e, "status", "", "Print the daemon's state: peer ID, sign-in, presence, objects, sessions, addresses,\nand the network's counters of dropped, refused and failed messages (--json prints\nthe status alone, as GET /v1/status; GET /v1/netstats has the counters).", true)
 	ctx, cancel, cl, _, err := oneShot(ctx, c, args, 0, 0)
 	if err != nil {
 		return err
@@ -88,14 +88,18 @@ func runStatus(ctx context.Context, e *env, args []string) error {
 	for i, a := range st.Addrs {
 		addrs[i] = a.String()
 	}
-	return table(e.stdout,
-		[2]string{"peer ID", st.PeerID.String()},
-		[2]string{"signed in", st.SignedIn.String()},
-		[2]string{"presence", presence},
-		[2]string{"objects", strconv.Itoa(st.Objects)},
-		[2]string{"sessions", strconv.Itoa(st.Sessions)},
-		[2]string{"addresses", strings.Join(addrs, " ")},
-	)
+	net, err := netRows(ctx, cl)
+	if err != nil {
+		return err
+	}
+	return table(e.stdout, append([][2]string{
+		{"peer ID", st.PeerID.String()},
+		{"signed in", st.SignedIn.String()},
+		{"presence", presence},
+		{"objects", strconv.Itoa(st.Objects)},
+		{"sessions", strconv.Itoa(st.Sessions)},
+		{"addresses", strings.Join(addrs, " ")},
+	}, net...)...)
 }
 
 func runSignIn(ctx context.Context, e *env, args []string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -31,7 +32,7 @@ func TestVerbs(t *testing.T) {
 		t.Fatalf("signin: %q", out)
 	}
 	in(t, dir, "presence", "busy", "in a call")
-	if out := in(t, dir, "status"); !strings.Contains(out, `busy "in a call"`) || !strings.Contains(out, "signed in  all") {
+	if out := in(t, dir, "status"); !strings.Contains(out, `busy "in a call"`) || !regexp.MustCompile(`(?m)^signed in +all$`).MatchString(out) {
 		t.Fatalf("status: %q", out)
 	}
 	card := strings.TrimSpace(in(t, dir, "card"))
@@ -120,15 +121,17 @@ func TestUsageErrors(t *testing.T) {
 		{"signin", "none"}, {"presence", "sleepy"}, {"watch", "--type", "bogus"}, {"objects", "--id", "1"},
 		{"contact", "add", "garbage"}, {"contact", "set", "not-a-peer", "--watch"}, {"run", "--signin", "moon"},
 		{"init", "--nickname", strings.Repeat("n", 256)},
+		{"subscribe"}, {"subscribe", "not-a-peer"}, {"refresh", "a", "b"}, {"unsubscribe"}, {"unsubscribe", "12D3KooW"}, {"near", "extra"},
 	} {
 		r := peerd(t, nil, "", append([]string{"--data-dir", dir}, args...)...)
 		if r.code != 2 || !strings.HasPrefix(r.stderr, "peerd: ") && !strings.HasPrefix(r.stderr, "usage: ") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, r.code, r.stderr)
 		}
 	}
-	for _, args := range [][]string{{"--help"}, {"help"}, {"help", "publish"}, {"publish", "--help"}, {"contact", "--help"}, {"contact", "set", "-h"}, {"run", "--help"}} {
-		if r := peerd(t, nil, "", args...); r.code != 0 || !strings.Contains(r.stdout, "usage: peerd") {
-			t.Errorf("%v: exit %d, stdout %q; want 0 and a usage text", args, r.code, r.stdout)
+	for _, args := range [][]string{{"--help"}, {"help"}, {"help", "publish"}, {"publish", "--help"}, {"contact", "--help"}, {"contact", "set", "-h"}, {"run", "--help"},
+		{"subscribe", "--help"}, {"unsubscribe", "-h"}, {"refresh", "--help"}, {"near", "--help"}, {"help", "near"}} {
+		if r := peerd(t, nil, "", args...); r.code != 0 || strings.Count(r.stdout, "usage: peerd") != 1 {
+			t.Errorf("%v: exit %d, stdout %q; want 0 and one usage text", args, r.code, r.stdout)
 		}
 	}
 	// Nothing was created by the failed init.

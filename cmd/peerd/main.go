@@ -19,6 +19,10 @@
 //	                                       publish an object until interrupted
 //	peerd objects [--peer PEER] [--id UUID]
 //	peerd watch [--type T,...] [--id UUID] stream events until interrupted
+//	peerd subscribe PEER | refresh PEER    follow a peer's data / pull it once,
+//	                                       and print the outcome
+//	peerd unsubscribe PEER                 stop following a peer's data
+//	peerd near                             list the people near me
 //
 // The data directory is --data-dir, else $PEERD_DATA_DIR, else
 // $XDG_DATA_HOME/peerd, else ~/.local/share/peerd. Every verb takes --help,
@@ -72,6 +76,10 @@ func init() {
 		{"publish", "--id UUID (--data TEXT|--file PATH) [--scope S]", "publish an object until interrupted", runPublish},
 		{"objects", "[--peer PEER] [--id UUID]", "list published objects", runObjects},
 		{"watch", "[--type T,...] [--id UUID]", "print events until interrupted", runWatch},
+		{"subscribe", "PEER", "follow a peer's objects and presence; print the outcome", runSubscribe},
+		{"unsubscribe", "PEER", "stop following a peer's data", runUnsubscribe},
+		{"refresh", "PEER", "pull a peer's objects and presence once; print the outcome", runRefresh},
+		{"near", "", "list the people near me", runNear},
 		{"testnet", "[flags] [--scenario FILE] [--baseline] [--json] [--svg FILE]", "simulate thousands of peers in one process and report", runTestnet},
 	}
 }
@@ -123,7 +131,7 @@ func dispatch(ctx context.Context, e *env, args []string) int {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "usage: peerd [--data-dir DIR] COMMAND [ARGS]\n\ncommands:\n")
 	for _, v := range verbs {
-		fmt.Fprintf(w, "  %-9s %s\n", v.name, v.summary)
+		fmt.Fprintf(w, "  %-11s %s\n", v.name, v.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'peerd COMMAND --help' for a command's arguments.\n")
 }

@@ -114,6 +114,8 @@ func eventLine(e p2pcollab.Event) string {
 	}
 	if e.Result != nil {
 		b.WriteString(" result=" + strconv.Quote(e.Result.Error()))
+	} else if e.Type == p2pcollab.EventRequestStatusChanged {
+		b.WriteString(" result=ok")
 	}
 	if e.Type == p2pcollab.EventOverflow {
 		fmt.Fprintf(&b, " dropped=%d (events were lost; run `peerd objects` to see the current state)", e.Dropped)

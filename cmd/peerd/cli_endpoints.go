@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/peerd/peerd/p2pcollab"
+	"github.com/peerd/peerd/p2pcollab/localapi"
+	"github.com/peerd/peerd/p2pcollab/status"
+)
+
+// requestWait bounds how long subscribe and refresh wait for their
+// outcome: the daemon reports one within its 30-second request timeout,
+// plus a margin for a busy machine.
+const requestWait = 35 * time.Second
+
+func runSubscribe(ctx context.Context, e *env, args []string) error {
+	return requestVerb(ctx, e, args, "subscribe",
+		"Follow a peer's objects and presence (near-me ones, and internet ones if the peer\nallows you) until `peerd unsubscribe`; watched contacts are followed without it.\nWaits for the first pull and prints its outcome; exit status 1 if it failed\n(the subscription stays and the daemon keeps trying).",
+		(*localapi.Client).SubscribeEndpoint)
+}
+
+func runRefresh(ctx context.Context, e *env, args []string) error {
+	return requestVerb(ctx, e, args, "refresh",
+		"Pull a peer's current objects and presence once (then `peerd objects --peer\nPEER` shows them). Waits for the outcome and prints it; exit status 1 if it failed.",
+		(*localapi.Client).RefreshEndpoint)
+}
+
+// requestVerb issues a subscribe or refresh and waits for the
+// request_status_changed event about that peer. It registers for events
+// before it issues the request, so the outcome cannot slip past it.
+func requestVerb(ctx context.Context, e *env, args []string, name, summary string, call func(*localapi.Client, context.Context, peer.ID) error) error {
+	c := newCmd(e, name, "PEER", summary, true)
+	pos, err := c.parse(args, 1, 1)
+	if err != nil {
+		return err
+	}
+	id, err := localapi.ParsePeer(pos[0])
+	if err != nil {
+		return usagef("%s: %v", name, err)
+	}
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, requestWait)
+	defer cancel()
+	stream, err := cl.Events(ctx, p2pcollab.EventFilter{Types: []p2pcollab.EventType{p2pcollab.EventRequestStatusChanged}})
+	if err != nil {
+		return err
+	}
+	defer stream.Close()
+	if err := call(cl, ctx, id); err != nil {
+		return err
+	}
+	var ev p2pcollab.Event
+	for ev.Peer != id {
+		if ev, err = stream.Next(ctx); err != nil {
+			if ctx.Err() != nil {
+				return status.Errorf(status.ErrTimeout, "%s %s: no outcome within %v", name, id, requestWait)
+			}
+			return err
+		}
+	}
+	if c.json {
+		if err := printJSON(e.stdout, localapi.NewEvent(ev)); err != nil {
+			return err
+		}
+	}
+	if ev.Result != nil {
+		// The result names the peer already.
+		if name == "subscribe" {
+			return fmt.Errorf("%s: %w (still subscribed: the daemon keeps trying; `peerd unsubscribe %s` stops it)", name, ev.Result, id)
+		}
+		return fmt.Errorf("%s: %w", name, ev.Result)
+	}
+	if !c.json {
+		if name == "subscribe" {
+			fmt.Fprintf(e.stdout, "subscribed to %s: its data is followed until `peerd unsubscribe %s`\n", id, id)
+		} else {
+			fmt.Fprintf(e.stdout, "refreshed %s: `peerd objects --peer %s` shows its objects\n", id, id)
+		}
+	}
+	return nil
+}
+
+func runUnsubscribe(ctx context.Context, e *env, args []string) error {
+	c := newCmd(e, "unsubscribe", "PEER", "Release one `peerd subscribe` of a peer; its data is no longer followed once\nnone is left (unless it is a watched contact).", false)
+	ctx, cancel, cl, pos, err := oneShot(ctx, c, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	id, err := localapi.ParsePeer(pos[0])
+	if err != nil {
+		return usagef("unsubscribe: %v", err)
+	}
+	if err := cl.UnsubscribeEndpoint(ctx, id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "unsubscribed from %s\n", id)
+	return nil
+}
+
+func runNear(ctx context.Context, e *env, args []string) error {
+	c := newCmd(e, "near", "", "List the people near me: peers on this network signed in to near-me, with\nyour nickname for those who are contacts, and their addresses.", true)
+	ctx, cancel, cl, _, err := oneShot(ctx, c, args, 0, 0)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	people, err := cl.PeopleNearMe(ctx)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		out := make([]localapi.Person, 0, len(people))
+		for _, p := range people {
+			out = append(out, localapi.NewPerson(p))
+		}
+		return printJSON(e.stdout, out)
+	}
+	if len(people) == 0 {
+		msg := "nobody near me"
+		if st, err := cl.Status(ctx); err == nil && !st.SignedIn.Has(p2pcollab.ScopeNearMe) {
+			msg += " (you are not signed in to near-me: `peerd signin near-me`)"
+		}
+		fmt.Fprintln(e.stdout, msg)
+		return nil
+	}
+	rows := [][2]string{{"PEER", "NICKNAME\tADDRESSES"}}
+	for _, p := range people {
+		addrs := make([]string, len(p.Addrs))
+		for i, a := range p.Addrs {
+			addrs[i] = a.String()
+		}
+		nick := safe(p.Nickname)
+		if nick == "" {
+			nick = "-"
+		}
+		rows = append(rows, [2]string{p.Peer.String(), nick + "\t" + strings.Join(addrs, " ")})
+	}
+	return table(e.stdout, rows...)
+}
+
+// netRows are the network counters as status rows; none for a daemon
+// without a network.
+func netRows(ctx context.Context, cl *localapi.Client) ([][2]string, error) {
+	st, err := cl.NetStats(ctx)
+	if errors.Is(err, status.ErrServiceNotAvailable) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return [][2]string{
+		{"net drops", fmt.Sprintf("validate %d, outbound %d, subscription %d, outbox %d", st.ValidateQueueDrops, st.OutboundDrops, st.SubscriptionDrops, st.OutboxDrops)},
+		{"net refused", fmt.Sprintf("rejected %d, stale %d, undecryptable %d, filtered %d, refused %d", st.Rejected, st.Stale, st.Undecryptable, st.Filtered, st.Refused)},
+		{"net sync", fmt.Sprintf("snapshots %d, key grants %d, key rotations %d", st.Snapshots, st.KeyGrants, st.KeyRotations)},
+		{"net failures", fmt.Sprintf("pull %d, dial %d, publish %d, internal %d", st.PullFailures, st.DialFailures, st.PublishErrors, st.InternalErrors)},
+	}, nil
+}

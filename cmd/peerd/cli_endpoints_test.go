@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/peerd/peerd/identity"
+	"github.com/peerd/peerd/p2pcollab/localapi"
+)
+
+// subscribe, unsubscribe, refresh and near against one daemon with nobody
+// to reach: each failure is one line and exit status 1.
+func TestEndpointVerbsFail(t *testing.T) {
+	dir := initDir(t, "alice")
+	daemon(t, dir)
+	ghost, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := strings.TrimSpace(in(t, dir, "id"))
+	if out := in(t, dir, "near"); !strings.Contains(out, "nobody near me") || !strings.Contains(out, "peerd signin near-me") {
+		t.Fatalf("near while signed out: %q", out)
+	}
+	if out := in(t, dir, "status"); !strings.Contains(out, "net drops") || !strings.Contains(out, "outbox 0") {
+		t.Fatalf("status has no net counters: %q", out)
+	}
+	fail := func(want string, args ...string) {
+		t.Helper()
+		r := peerd(t, nil, "", append([]string{"--data-dir", dir}, args...)...)
+		if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and one line saying %q", args, r.code, r.stderr, want)
+		}
+	}
+	fail("peerd signin", "subscribe", ghost.ID.String())
+	fail("not subscribed", "unsubscribe", ghost.ID.String())
+	fail("own peer ID", "refresh", me)
+	in(t, dir, "signin")
+	if out := in(t, dir, "near", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Fatalf("near --json with nobody around: %q", out)
+	}
+	fail("connection failed", "refresh", ghost.ID.String())
+	fail("still subscribed", "subscribe", ghost.ID.String())
+	if out := in(t, dir, "unsubscribe", ghost.ID.String()); !strings.Contains(out, "unsubscribed from "+ghost.ID.String()) {
+		t.Fatalf("unsubscribe: %q", out)
+	}
+}
+
+// Bob refreshes and subscribes to alice's near-me data through the CLI
+// and sees the outcome; alice is not his contact, but he has her card for
+// her address.
+func TestEndpointVerbsReachAPeer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two daemons")
+	}
+	aDir, bDir := initDir(t, "alice"), initDir(t, "bob")
+	_, a := daemon(t, aDir, "--signin", "all")
+	daemon(t, bDir, "--signin", "all")
+	aID := peerOf(t, a).String()
+	in(t, bDir, "contact", "add", strings.TrimSpace(in(t, aDir, "card")))
+	pub := start(t, "--data-dir", aDir, "publish", "--id", objIDText, "--data", "nearby", "--scope", "near-me")
+	pub.until(t, "published ")
+
+	if out := in(t, bDir, "refresh", aID); !strings.HasPrefix(out, "refreshed "+aID) {
+		t.Fatalf("refresh: %q", out)
+	}
+	if out := in(t, bDir, "objects", "--peer", aID); !strings.Contains(out, objIDText) || !strings.Contains(out, `"nearby"`) {
+		t.Fatalf("objects --peer after refresh: %q", out)
+	}
+	var e localapi.Event
+	out := in(t, bDir, "subscribe", aID, "--json")
+	if err := json.Unmarshal([]byte(out), &e); err != nil || e.Type != "request_status_changed" || e.Peer != aID || e.Result != nil {
+		t.Fatalf("subscribe --json: %q %v, want request_status_changed about alice without a result", out, err)
+	}
+	if out := in(t, bDir, "unsubscribe", aID); !strings.Contains(out, "unsubscribed") {
+		t.Fatalf("unsubscribe: %q", out)
+	}
+}
+
+const objIDText = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
