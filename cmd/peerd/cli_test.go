@@ -122,10 +122,14 @@ func TestUsageErrors(t *testing.T) {
 		{"contact", "add", "garbage"}, {"contact", "set", "not-a-peer", "--watch"}, {"run", "--signin", "moon"},
 		{"init", "--nickname", strings.Repeat("n", 256)},
 		{"subscribe"}, {"subscribe", "not-a-peer"}, {"refresh", "a", "b"}, {"unsubscribe"}, {"unsubscribe", "12D3KooW"}, {"near", "extra"},
+		{"publish", "--bogus"}, {"testnet", "--peers", "many"},
 	} {
 		r := peerd(t, nil, "", append([]string{"--data-dir", dir}, args...)...)
 		if r.code != 2 || !strings.HasPrefix(r.stderr, "peerd: ") && !strings.HasPrefix(r.stderr, "usage: ") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout, "usage: peerd") {
+			t.Errorf("%v: a usage error printed the --help text to stdout: %q", args, r.stdout)
 		}
 	}
 	for _, args := range [][]string{{"--help"}, {"help"}, {"help", "publish"}, {"publish", "--help"}, {"contact", "--help"}, {"contact", "set", "-h"}, {"run", "--help"},

@@ -23,6 +23,7 @@ type cmd struct {
 	fs      *flag.FlagSet
 	name    string
 	args    string // positional arguments, for the usage line
+	summary string
 	dataDir string
 	json    bool
 }
@@ -35,14 +36,21 @@ func newCmd(e *env, name, args, summary string, withJSON bool) *cmd {
 	if withJSON {
 		c.fs.BoolVar(&c.json, "json", false, "print JSON (the local API's shapes)")
 	}
-	c.fs.Usage = func() {
-		w := e.stdout
-		fmt.Fprintf(w, "usage: peerd %s %s\n\n%s\n\nflags:\n", name, args, summary)
-		c.fs.SetOutput(w)
-		c.fs.PrintDefaults()
-		c.fs.SetOutput(io.Discard)
-	}
+	c.summary = summary
+	// The flag package calls Usage on every parse error as well as on
+	// --help; only --help should print the usage (to stdout), so parse
+	// prints it itself and parse errors get the one-line message alone.
+	c.fs.Usage = func() {}
 	return c
+}
+
+// printUsage writes the verb's usage to stdout, for --help.
+func (c *cmd) printUsage() {
+	w := c.e.stdout
+	fmt.Fprintf(w, "usage: peerd %s %s\n\n%s\n\nflags:\n", c.name, c.args, c.summary)
+	c.fs.SetOutput(w)
+	c.fs.PrintDefaults()
+	c.fs.SetOutput(io.Discard)
 }
 
 // parse parses flags and positional arguments in any order ("contact add
@@ -53,7 +61,8 @@ func (c *cmd) parse(args []string, minPos, maxPos int) ([]string, error) {
 	for {
 		if err := c.fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, errHelpShown // the flag set has printed the usage
+				c.printUsage()
+				return nil, errHelpShown
 			}
 			return nil, usagef("%s: %v (see 'peerd %s --help')", c.name, err, c.name)
 		}
