@@ -48,6 +48,7 @@ type netLayer struct {
 	epoch       uint64
 	logs        [3]*view.Log // indexed by wire.Channel
 	live        [3]bool      // channel signed in: publishing and sending digests
+	lastSent    [3]time.Time // last update or digest queued on the channel
 	keys        *seal.Keyring
 	outbox      []outMsg
 	queued      uint64           // messages put in the outbox and not dropped

@@ -19,13 +19,24 @@ type NetConfig struct {
 	// DataDir is where the epoch is persisted (file EpochFile).
 	DataDir string
 
-	// Heartbeat is the interval of the digests a publisher sends on each
-	// signed-in channel, and of the node's housekeeping (liveness,
-	// retries, dialing). Default DefaultHeartbeat.
+	// Heartbeat is the period of the node's housekeeping (digests,
+	// liveness, retries, dialing). Default DefaultHeartbeat.
 	Heartbeat time.Duration
+	// DigestBeats is how quiet a signed-in channel must have been before
+	// the publisher sends a digest (and repeats its presence) on it: a
+	// heartbeat sends one when the channel has sent neither an update nor
+	// a digest for the last DigestBeats heartbeats less half a heartbeat,
+	// so a live channel is never silent for more than DigestBeats + 1/2
+	// heartbeats, and a busy one (an update every beat) sends none: its
+	// updates prove it alive and tell its position. Default
+	// DefaultDigestBeats; 1 sends a digest on every heartbeat that carried
+	// no update in its second half.
+	DigestBeats int
 	// LivenessBeats is how many heartbeats a watcher waits without a
 	// fresh message from a publisher before it deletes the publisher's
-	// objects and marks it offline. Default DefaultLivenessBeats.
+	// objects and marks it offline. It is raised to at least
+	// DigestBeats + 1, the most a live publisher stays silent. Default
+	// DefaultLivenessBeats, which lets one digest in a row be lost.
 	LivenessBeats int
 	// RequestTimeout bounds SubscribeEndpoint and RefreshEndpoint, and
 	// every snapshot pull. Default DefaultRequestTimeout (the original's
@@ -56,8 +67,11 @@ type NetConfig struct {
 
 // Defaults of NetConfig.
 const (
-	DefaultHeartbeat      = time.Second
-	DefaultLivenessBeats  = 4
+	DefaultHeartbeat   = time.Second
+	DefaultDigestBeats = 3
+	// DefaultLivenessBeats (2 x DigestBeats + 1) lets one digest in a row
+	// be lost: a live channel is then silent for at most 3.5 + 3 beats.
+	DefaultLivenessBeats  = 7
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultStreamTimeout  = 10 * time.Second
 
@@ -78,9 +92,13 @@ func (c NetConfig) withDefaults() NetConfig {
 	if c.Heartbeat <= 0 {
 		c.Heartbeat = DefaultHeartbeat
 	}
+	if c.DigestBeats <= 0 {
+		c.DigestBeats = DefaultDigestBeats
+	}
 	if c.LivenessBeats <= 0 {
 		c.LivenessBeats = DefaultLivenessBeats
 	}
+	c.LivenessBeats = max(c.LivenessBeats, c.DigestBeats+1)
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = DefaultRequestTimeout
 	}

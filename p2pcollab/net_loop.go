@@ -28,8 +28,9 @@ func (nw *netLayer) controlLoop() {
 			return
 		case <-tick.C:
 			nw.n.mu.Lock()
-			nw.heartbeat()
-			nw.sweep(time.Now())
+			now := time.Now()
+			nw.heartbeat(now)
+			nw.sweep(now)
 			nw.n.mu.Unlock()
 		case <-nw.kickC:
 		}

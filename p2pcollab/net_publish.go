@@ -99,6 +99,7 @@ func (nw *netLayer) queueUpdate(ch wire.Channel, u wire.Update) {
 		return
 	}
 	nw.enqueue(ch, b)
+	nw.lastSent[ch] = time.Now()
 }
 
 func (nw *netLayer) queueDigest(ch wire.Channel) {
@@ -108,6 +109,7 @@ func (nw *netLayer) queueDigest(ch wire.Channel) {
 		return
 	}
 	nw.enqueue(ch, b)
+	nw.lastSent[ch] = time.Now()
 }
 
 func (nw *netLayer) enqueue(ch wire.Channel, b []byte) {
@@ -124,10 +126,16 @@ func (nw *netLayer) enqueue(ch wire.Channel, b []byte) {
 	}
 }
 
-// heartbeat sends a digest on every live channel. n.mu held.
-func (nw *netLayer) heartbeat() {
+// heartbeat sends a digest, and repeats the presence, on every live
+// channel that has been quiet for DigestBeats heartbeats (less half a beat,
+// for the phase of the update that last reset it). A channel that sent an
+// update since needs no digest: the update proves the publisher alive and
+// carries its position, and a watcher that missed it sees the gap in the
+// next update or in the digest that follows the last one. n.mu held.
+func (nw *netLayer) heartbeat(now time.Time) {
+	quiet := time.Duration(nw.cfg.DigestBeats)*nw.cfg.Heartbeat - nw.cfg.Heartbeat/2
 	for _, ch := range channels {
-		if nw.live[ch] {
+		if nw.live[ch] && now.Sub(nw.lastSent[ch]) >= quiet {
 			nw.queueDigest(ch)
 			nw.queuePresence(ch)
 		}
