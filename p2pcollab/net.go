@@ -160,7 +160,7 @@ func startNetwork(n *Node) (*netLayer, error) {
 		nw.h.SetStreamHandler(protocol.ID(wire.SyncProtocol(ch)), func(s network.Stream) { nw.serveSync(ch, s) })
 	}
 	nw.h.SetStreamHandler(wire.KeyProtocol, nw.serveKey)
-	nw.notify = &network.NotifyBundle{ConnectedF: func(_ network.Network, c network.Conn) { nw.connected(c.RemotePeer()) }}
+	nw.notify = &network.NotifyBundle{ConnectedF: func(_ network.Network, c network.Conn) { nw.connected(c) }}
 	nw.h.Network().Notify(nw.notify)
 	if cfg.Discovery != nil {
 		if err := cfg.Discovery.Start(nw.found); err != nil {

@@ -57,7 +57,7 @@ func (nw *netLayer) deliver(msg *pubsub.Message) {
 		case view.Stale:
 			return
 		case view.NeedSnapshot:
-			nw.needSync(rc)
+			nw.syncNow(rc)
 		}
 		rc.lastFresh = now
 	case wire.TypePresence:
@@ -105,4 +105,25 @@ func (nw *netLayer) needSync(rc *remoteChannel) {
 		rc.needSync = true
 		nw.kick()
 	}
+}
+
+// syncNow asks for a pull without waiting out the backoff of earlier
+// failures: a fresh digest from the publisher that we are behind shows it
+// alive and reachable again (a healed partition, a restart). At most one
+// pull per fresh digest, so a publisher that gossip reaches but a direct
+// stream does not is asked once per digest interval. n.mu held.
+//
+// A pull that has been running for more than a heartbeat when such a
+// digest arrives is likely stuck on a path that was cut (its stream waits
+// out StreamTimeout): it is cancelled and started again at once.
+func (nw *netLayer) syncNow(rc *remoteChannel) {
+	switch {
+	case rc.inFlight && time.Since(rc.pullStarted) > nw.cfg.Heartbeat && rc.cancelPull != nil:
+		rc.retryNow = true
+		rc.cancelPull()
+	case rc.needSync && !rc.inFlight && !rc.nextTry.IsZero():
+		rc.nextTry = time.Time{}
+		nw.kick()
+	}
+	nw.needSync(rc)
 }

@@ -48,6 +48,7 @@ type pullReq struct {
 func (nw *netLayer) reconcile(now time.Time) {
 	want := make(map[string]bool)
 	var pulls []pullReq
+	var pullCtx []context.Context
 	nw.n.mu.Lock()
 	for id, r := range nw.remotes {
 		for _, ch := range channels {
@@ -57,8 +58,11 @@ func (nw *netLayer) reconcile(now time.Time) {
 			}
 			want[wire.Topic(ch, id)] = true
 			if rc.needSync && !rc.inFlight && !now.Before(rc.nextTry) {
-				rc.inFlight = true
+				rc.inFlight, rc.retryNow, rc.pullStarted = true, false, now
+				ctx, cancel := context.WithCancel(nw.ctx)
+				rc.cancelPull = cancel
 				pulls = append(pulls, pullReq{id, ch})
+				pullCtx = append(pullCtx, ctx)
 			}
 		}
 	}
@@ -80,9 +84,9 @@ func (nw *netLayer) reconcile(now time.Time) {
 	for p := range resetTo {
 		nw.h.Network().ClosePeer(p)
 	}
-	for _, pr := range pulls {
+	for i, pr := range pulls {
 		nw.wg.Add(1)
-		go nw.syncPull(pr)
+		go nw.syncPull(pullCtx[i], pr)
 	}
 	for p := range grantTo {
 		nw.wg.Add(1)
@@ -111,9 +115,9 @@ func (nw *netLayer) subscribe(topic string) {
 // syncPull runs one background snapshot pull and books its outcome: a
 // failure is retried after an exponential backoff (capped at maxPullBackoff),
 // sooner if the publisher connects.
-func (nw *netLayer) syncPull(pr pullReq) {
+func (nw *netLayer) syncPull(ctx context.Context, pr pullReq) {
 	defer nw.wg.Done()
-	err := nw.pull(nw.ctx, pr.p, pr.ch)
+	err := nw.pull(ctx, pr.p, pr.ch)
 	nw.n.mu.Lock()
 	defer nw.n.mu.Unlock()
 	r := nw.remotes[pr.p]
@@ -121,13 +125,25 @@ func (nw *netLayer) syncPull(pr pullReq) {
 		return
 	}
 	rc := &r.ch[pr.ch]
-	rc.inFlight = false
-	if err == nil {
+	if rc.cancelPull != nil {
+		rc.cancelPull()
+	}
+	rc.inFlight, rc.cancelPull = false, nil
+	if err == nil && !rc.retryNow {
 		rc.needSync, rc.failures = false, 0
 		return
 	}
-	nw.stats.pullFailures.Add(1)
-	rc.failures++
+	if err != nil {
+		nw.stats.pullFailures.Add(1)
+		rc.failures++
+	}
+	if rc.retryNow {
+		// The publisher connected again while this pull ran (perhaps on
+		// the connection that just went stale): pull again at once.
+		rc.retryNow, rc.nextTry = false, time.Time{}
+		nw.kick()
+		return
+	}
 	rc.nextTry = time.Now().Add(backoff(nw.cfg.Heartbeat, maxPullBackoff, rc.failures))
 }
 
@@ -142,21 +158,66 @@ func backoff(base, limit time.Duration, failures int) time.Duration {
 	return min(d, limit)
 }
 
-// connected is the host's notification of a new connection: pulls that
-// wait for that peer are retried at once.
-func (nw *netLayer) connected(p peer.ID) {
+// connected is the host's notification of a new connection. A new
+// connection to a peer the node follows may be a publisher that restarted
+// or a partition that healed, so each followed channel pulls a snapshot
+// at once (a pull under way is repeated when it ends: it may be stuck on
+// the old connection). Older connections to the peer are closed (see
+// dropStaleConns).
+func (nw *netLayer) connected(c network.Conn) {
+	p := c.RemotePeer()
 	nw.n.mu.Lock()
 	r := nw.remotes[p]
 	if r != nil {
 		for _, ch := range channels {
-			if rc := &r.ch[ch]; rc.needSync {
-				rc.nextTry = time.Time{}
+			rc := &r.ch[ch]
+			if !rc.follow {
+				continue
+			}
+			rc.needSync, rc.nextTry = true, time.Time{}
+			if rc.inFlight {
+				rc.retryNow = true
 			}
 		}
 	}
+	keep := r != nil || nw.allowed[p]
 	nw.n.mu.Unlock()
+	if !keep {
+		if ct, err := nw.n.cfg.Contacts.Get(p); err == nil && (ct.Watch || ct.Permission == contacts.PermissionAllowed) {
+			keep = true
+		}
+	}
+	if keep {
+		nw.wg.Add(1)
+		go nw.dropStaleConns(c)
+	}
 	if r != nil {
 		nw.kick()
+	}
+}
+
+// staleConnAge is how much older than a new connection to the same peer
+// another connection must be to be closed as stale. Two connections
+// opened by a simultaneous dial are milliseconds apart and both kept.
+const staleConnAge = time.Second
+
+// dropStaleConns closes the connections to c's peer that are older than c
+// by more than staleConnAge. A peer dials us while we hold a connection
+// to it only when its side of that connection is gone: it restarted (new
+// host, same peer ID), or it gave the connection up during a partition,
+// whose loss also ate the close. Our side then looks connected until
+// QUIC's idle timeout, and gossipsub keeps writing our subscriptions and
+// messages into the dead connection, so the peer would never hear from us
+// again; closing it makes gossipsub reopen its stream on c, announcing our
+// subscriptions afresh.
+func (nw *netLayer) dropStaleConns(c network.Conn) {
+	defer nw.wg.Done()
+	cutoff := c.Stat().Opened.Add(-staleConnAge)
+	for _, o := range nw.h.Network().ConnsToPeer(c.RemotePeer()) {
+		if o != c && o.Stat().Opened.Before(cutoff) {
+			nw.stats.staleConns.Add(1)
+			o.Close()
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package p2pcollab
 
 import (
 	"bytes"
+	"context"
 	"slices"
 	"time"
 
@@ -34,9 +35,13 @@ type remoteChannel struct {
 	lastFresh time.Time // last message that proved the publisher alive
 	needSync  bool      // a snapshot must be pulled
 	inFlight  bool      // a pull is running
-	nextTry   time.Time // earliest next pull after a failure
-	failures  int
-	presence  remotePresence
+	retryNow  bool      // the publisher connected again during the pull
+	// The running pull's start and cancel function (inFlight only).
+	pullStarted time.Time
+	cancelPull  context.CancelFunc
+	nextTry     time.Time // earliest next pull after a failure
+	failures    int
+	presence    remotePresence
 }
 
 // remote returns the state kept for p, creating it. n.mu held.
@@ -100,6 +105,9 @@ func (nw *netLayer) updateFollows() {
 				}
 			case !want && rc.follow:
 				rc.follow, rc.needSync = false, false
+				if rc.cancelPull != nil {
+					rc.cancelPull()
+				}
 				if !r.refresh {
 					rc.view.Clear()
 				}
@@ -196,6 +204,10 @@ func (nw *netLayer) sweep(now time.Time) {
 			if rc.follow && rc.view.Known() && now.Sub(rc.lastFresh) > timeout {
 				rc.view.Clear()
 				changed = true
+				// Keep following, and keep pulling (with backoff): a
+				// publisher that is back but whose gossip does not reach
+				// us yet is found by the pull.
+				nw.needSync(rc)
 			}
 		}
 		if changed {

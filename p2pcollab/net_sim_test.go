@@ -47,6 +47,7 @@ type simNet struct {
 
 	mu    sync.Mutex
 	next  int
+	ips   map[peer.ID]int    // a restarted peer gets its address back
 	cut   map[[2]string]bool // pairs of IPs that cannot reach each other
 	conns map[peer.ID]*simnet.SimConn
 }
@@ -59,6 +60,7 @@ func newSimNet(t testing.TB) *simNet {
 			Downlink: simnet.LinkSettings{BitsPerSecond: 100 * simlibp2p.OneMbps},
 			Uplink:   simnet.LinkSettings{BitsPerSecond: 100 * simlibp2p.OneMbps},
 		},
+		ips:   make(map[peer.ID]int),
 		cut:   make(map[[2]string]bool),
 		conns: make(map[peer.ID]*simnet.SimConn),
 	}
@@ -109,12 +111,17 @@ func hostIP(h host.Host) string {
 	return ""
 }
 
-// newHost returns a QUIC host on the simulated network with identity id.
+// newHost returns a QUIC host on the simulated network with identity id,
+// at the address that identity had before if it had one (a restart).
 func (s *simNet) newHost(id *identity.Identity) host.Host {
 	s.t.Helper()
 	s.mu.Lock()
-	idx := s.next
-	s.next++
+	idx, ok := s.ips[id.ID]
+	if !ok {
+		idx = s.next
+		s.next++
+		s.ips[id.ID] = idx
+	}
 	s.mu.Unlock()
 	ip := simnet.IntToPublicIPv4(idx)
 	var conn *simnet.SimConn

@@ -38,6 +38,9 @@ type NetStats struct {
 	// PullFailures, DialFailures and PublishErrors count retried failures;
 	// InternalErrors counts what should never happen.
 	PullFailures, DialFailures, PublishErrors, InternalErrors uint64
+	// StaleConns counts older connections to a peer closed because the
+	// peer connected again: its side of them was gone.
+	StaleConns uint64
 }
 
 // netCounters is the live form of NetStats, and gossipsub's RawTracer.
@@ -46,6 +49,7 @@ type netCounters struct {
 	rejected, stale, undecryptable, filtered, refused, rotations atomic.Uint64
 	grants, snapshots                                            atomic.Uint64
 	pullFailures, dialFailures, publishErrors, internalErrors    atomic.Uint64
+	staleConns                                                   atomic.Uint64
 }
 
 func (c *netCounters) snapshot() NetStats {
@@ -66,6 +70,7 @@ func (c *netCounters) snapshot() NetStats {
 		DialFailures:       c.dialFailures.Load(),
 		PublishErrors:      c.publishErrors.Load(),
 		InternalErrors:     c.internalErrors.Load(),
+		StaleConns:         c.staleConns.Load(),
 	}
 }
 

@@ -115,6 +115,7 @@ func (nw *netLayer) pull(ctx context.Context, p peer.ID, ch wire.Channel) error 
 		return status.Errorf(status.ErrConnectionFailed, "%s is unreachable: %v", p, err)
 	}
 	defer s.Close()
+	defer context.AfterFunc(ctx, func() { s.Reset() })()
 	deadline := time.Now().Add(nw.cfg.StreamTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d

@@ -141,15 +141,11 @@ func TestPeerdPartitionHeals(t *testing.T) {
 	})
 }
 
-// TestPeerdPartitionGaps reproduces what the network layer does not
-// repair yet (see docs/testnet.md, "Known gaps"): a deletion made while a
-// partition separates publisher and watcher, and a publisher that
-// restarts while cut off, are not converged after the heal. It runs only
-// with PEERD_TESTNET_GAPS=1.
+// TestPeerdPartitionGaps checks what the network layer once failed to
+// repair (docs/testnet.md, "Known gaps", now closed): deletions made while
+// a partition separates publisher and watcher, and daemons (publishers and
+// watchers) that restart while cut off, converge after the heal.
 func TestPeerdPartitionGaps(t *testing.T) {
-	if os.Getenv("PEERD_TESTNET_GAPS") == "" {
-		t.Skip("known gaps of the network layer; set PEERD_TESTNET_GAPS=1 to reproduce")
-	}
 	for _, seed := range []uint64{1, 2} {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			simTest(t, func(t *testing.T) {

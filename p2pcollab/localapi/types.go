@@ -114,6 +114,7 @@ type NetStats struct {
 	DialFailures       uint64 `json:"dialFailures"`
 	PublishErrors      uint64 `json:"publishErrors"`
 	InternalErrors     uint64 `json:"internalErrors"`
+	StaleConns         uint64 `json:"staleConns"`
 }
 
 // Event is one line of GET /v1/events. Which fields are present depends on
