@@ -51,14 +51,14 @@ type netLayer struct {
 	lastSent    [3]time.Time // last update or digest queued on the channel
 	keys        *seal.Keyring
 	outbox      []outMsg
-	queued      uint64           // messages put in the outbox and not dropped
-	sent        uint64           // messages the sender has published (or failed to)
-	allowed     map[peer.ID]bool // allowed watchers as of the last trust-list change
-	grantTo     map[peer.ID]bool // watchers owed the current key
-	resetTo     map[peer.ID]bool // peers whose connection must be reset
-	serving     map[pullReq]bool // snapshot pulls being answered
-	presence    Presence         // the user's presence, as last published
-	presenceVer uint64           // its version in this epoch; 0 before the first
+	queued      uint64                  // messages put in the outbox and not dropped
+	sent        uint64                  // messages the sender has published (or failed to)
+	allowed     map[peer.ID]bool        // allowed watchers as of the last trust-list change
+	grantTo     map[peer.ID]*grantState // watchers owed the current key, until it is pushed
+	resetTo     map[peer.ID]bool        // peers whose connection must be reset
+	serving     map[pullReq]bool        // snapshot pulls being answered
+	presence    Presence                // the user's presence, as last published
+	presenceVer uint64                  // its version in this epoch; 0 before the first
 
 	// Watcher side (n.mu).
 	remotes map[peer.ID]*remote
@@ -114,7 +114,7 @@ func startNetwork(n *Node) (*netLayer, error) {
 		epoch:     epoch,
 		keys:      keys,
 		allowed:   make(map[peer.ID]bool),
-		grantTo:   make(map[peer.ID]bool),
+		grantTo:   make(map[peer.ID]*grantState),
 		resetTo:   make(map[peer.ID]bool),
 		serving:   make(map[pullReq]bool),
 		remotes:   make(map[peer.ID]*remote),

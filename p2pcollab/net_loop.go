@@ -2,6 +2,7 @@ package p2pcollab
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -66,8 +67,15 @@ func (nw *netLayer) reconcile(now time.Time) {
 			}
 		}
 	}
-	grantTo, resetTo := nw.grantTo, nw.resetTo
-	nw.grantTo, nw.resetTo = make(map[peer.ID]bool), make(map[peer.ID]bool)
+	var grants []grantReq
+	for p, g := range nw.grantTo {
+		if !g.busy && !g.waitConn && !now.Before(g.next) {
+			g.busy = true
+			grants = append(grants, grantReq{p, g})
+		}
+	}
+	resetTo := nw.resetTo
+	nw.resetTo = make(map[peer.ID]bool)
 	nw.n.mu.Unlock()
 
 	for topic, s := range nw.subs {
@@ -88,9 +96,9 @@ func (nw *netLayer) reconcile(now time.Time) {
 		nw.wg.Add(1)
 		go nw.syncPull(pullCtx[i], pr)
 	}
-	for p := range grantTo {
+	for _, gr := range grants {
 		nw.wg.Add(1)
-		go nw.sendGrant(p)
+		go nw.pushGrant(gr)
 	}
 	nw.dialContacts(now)
 }
@@ -147,6 +155,46 @@ func (nw *netLayer) syncPull(ctx context.Context, pr pullReq) {
 	rc.nextTry = time.Now().Add(backoff(nw.cfg.Heartbeat, maxPullBackoff, rc.failures))
 }
 
+// grantState is the push of the current key owed to one allowed watcher:
+// retried with backoff until it succeeds or the watcher stops being
+// allowed (trustChanged drops it); while the watcher is not connected it
+// waits for the connection (a watcher that connects also pulls, and gets
+// the key with the snapshot, but the push does not count on it).
+type grantState struct {
+	busy     bool
+	waitConn bool
+	next     time.Time
+	failures int
+}
+
+type grantReq struct {
+	p peer.ID
+	g *grantState
+}
+
+// pushGrant runs one key push and books its outcome.
+func (nw *netLayer) pushGrant(gr grantReq) {
+	defer nw.wg.Done()
+	err := nw.sendGrant(gr.p)
+	nw.n.mu.Lock()
+	defer nw.n.mu.Unlock()
+	g := gr.g
+	g.busy = false
+	if nw.grantTo[gr.p] != g {
+		return // superseded by a rotation, or no longer owed
+	}
+	switch {
+	case err == nil:
+		delete(nw.grantTo, gr.p)
+	case errors.Is(err, errNotConnected):
+		g.waitConn = true
+	default:
+		nw.stats.grantFailures.Add(1)
+		g.failures++
+		g.next = time.Now().Add(backoff(nw.cfg.Heartbeat, maxPullBackoff, g.failures))
+	}
+}
+
 const maxPullBackoff = time.Minute
 
 // backoff returns base * 2^(failures-1), capped at limit.
@@ -162,8 +210,8 @@ func backoff(base, limit time.Duration, failures int) time.Duration {
 // connection to a peer the node follows may be a publisher that restarted
 // or a partition that healed, so each followed channel pulls a snapshot
 // at once (a pull under way is repeated when it ends: it may be stuck on
-// the old connection). Older connections to the peer are closed (see
-// dropStaleConns).
+// the old connection); a key push owed to the peer is tried at once.
+// Older connections to the peer are closed (see dropStaleConns).
 func (nw *netLayer) connected(c network.Conn) {
 	p := c.RemotePeer()
 	nw.n.mu.Lock()
@@ -180,6 +228,10 @@ func (nw *netLayer) connected(c network.Conn) {
 			}
 		}
 	}
+	g := nw.grantTo[p]
+	if g != nil {
+		g.waitConn, g.next = false, time.Time{}
+	}
 	keep := r != nil || nw.allowed[p]
 	nw.n.mu.Unlock()
 	if !keep {
@@ -191,7 +243,7 @@ func (nw *netLayer) connected(c network.Conn) {
 		nw.wg.Add(1)
 		go nw.dropStaleConns(c)
 	}
-	if r != nil {
+	if r != nil || g != nil {
 		nw.kick()
 	}
 }

@@ -38,6 +38,8 @@ type NetStats struct {
 	// PullFailures, DialFailures and PublishErrors count retried failures;
 	// InternalErrors counts what should never happen.
 	PullFailures, DialFailures, PublishErrors, InternalErrors uint64
+	// GrantFailures counts key grants that could not be pushed (retried).
+	GrantFailures uint64
 	// StaleConns counts older connections to a peer closed because the
 	// peer connected again: its side of them was gone.
 	StaleConns uint64
@@ -49,7 +51,7 @@ type netCounters struct {
 	rejected, stale, undecryptable, filtered, refused, rotations atomic.Uint64
 	grants, snapshots                                            atomic.Uint64
 	pullFailures, dialFailures, publishErrors, internalErrors    atomic.Uint64
-	staleConns                                                   atomic.Uint64
+	grantFailures, staleConns                                    atomic.Uint64
 }
 
 func (c *netCounters) snapshot() NetStats {
@@ -70,6 +72,7 @@ func (c *netCounters) snapshot() NetStats {
 		DialFailures:       c.dialFailures.Load(),
 		PublishErrors:      c.publishErrors.Load(),
 		InternalErrors:     c.internalErrors.Load(),
+		GrantFailures:      c.grantFailures.Load(),
 		StaleConns:         c.staleConns.Load(),
 	}
 }

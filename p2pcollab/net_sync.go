@@ -243,35 +243,49 @@ func (nw *netLayer) serveKey(s network.Stream) {
 	}
 }
 
-// sendGrant pushes the current key to watcher p if it is connected; one
-// that is not gets the key with its next snapshot.
-func (nw *netLayer) sendGrant(p peer.ID) {
-	defer nw.wg.Done()
+// sendGrant pushes the current key to watcher p. It does not dial: a
+// watcher that is not connected gets errNotConnected, and the push waits
+// for the connection (pushGrant). A watcher no longer allowed is owed
+// nothing (nil).
+func (nw *netLayer) sendGrant(p peer.ID) error {
 	if nw.h.Network().Connectedness(p) != network.Connected {
-		return
+		return errNotConnected
 	}
 	nw.n.mu.Lock()
 	if !nw.mayWatch(p) {
 		nw.n.mu.Unlock()
-		return
+		return nil
 	}
 	b, err := wire.EncodeKeyGrant(nw.keys.Grant())
 	nw.n.mu.Unlock()
 	if err != nil {
-		return
+		nw.stats.internalErrors.Add(1)
+		return nil
 	}
 	ctx, cancel := context.WithTimeout(network.WithNoDial(nw.ctx, "key grant"), nw.cfg.StreamTimeout)
 	defer cancel()
 	s, err := nw.h.NewStream(ctx, p, wire.KeyProtocol)
 	if err != nil {
-		return
+		return err
 	}
-	defer s.Close()
 	s.SetDeadline(time.Now().Add(nw.cfg.StreamTimeout))
-	if writeFrame(s, b) != nil {
+	if err := writeFrame(s, b); err != nil {
 		s.Reset()
+		return err
 	}
+	// Wait for the watcher to close its side: it has read the grant.
+	s.CloseWrite()
+	if _, err := s.Read(make([]byte, 1)); err != io.EOF {
+		s.Reset()
+		if err == nil {
+			err = errors.New("watcher sent data on the key stream")
+		}
+		return err
+	}
+	return s.Close()
 }
+
+var errNotConnected = errors.New("not connected")
 
 // isTimeout reports whether any error in err's tree is a timeout. A dial
 // error joins one error per address, and its own Timeout looks only at

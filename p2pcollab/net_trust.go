@@ -28,7 +28,12 @@ func (nw *netLayer) trustChanged() {
 	for p := range now {
 		if !nw.allowed[p] {
 			nw.resetTo[p] = true
-			nw.grantTo[p] = true
+			nw.grantTo[p] = &grantState{}
+		}
+	}
+	for p := range nw.grantTo {
+		if !now[p] {
+			delete(nw.grantTo, p) // the trust relation ended: owed nothing
 		}
 	}
 	nw.allowed = now
@@ -38,7 +43,7 @@ func (nw *netLayer) trustChanged() {
 		}
 		nw.stats.rotations.Add(1)
 		for p := range now {
-			nw.grantTo[p] = true
+			nw.grantTo[p] = &grantState{}
 		}
 	}
 	nw.updateFollows()

@@ -114,6 +114,7 @@ type NetStats struct {
 	DialFailures       uint64 `json:"dialFailures"`
 	PublishErrors      uint64 `json:"publishErrors"`
 	InternalErrors     uint64 `json:"internalErrors"`
+	GrantFailures      uint64 `json:"grantFailures"`
 	StaleConns         uint64 `json:"staleConns"`
 }
 
