@@ -63,6 +63,7 @@ type netLayer struct {
 	// Watcher side (n.mu).
 	remotes map[peer.ID]*remote
 	grants  seal.Grants
+	pullSeq uint64 // ids of background pulls
 
 	// Control loop (loop).
 	subs      map[string]*topicSub

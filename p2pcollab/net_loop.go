@@ -44,12 +44,20 @@ type pullReq struct {
 	ch wire.Channel
 }
 
+// pullJob is one background pull: id tells its booking from that of a
+// later pull of the same channel.
+type pullJob struct {
+	pullReq
+	id     uint64
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
 // reconcile does the libp2p work the state asks for. Only the control loop
 // calls it.
 func (nw *netLayer) reconcile(now time.Time) {
 	want := make(map[string]bool)
-	var pulls []pullReq
-	var pullCtx []context.Context
+	var pulls []pullJob
 	nw.n.mu.Lock()
 	for id, r := range nw.remotes {
 		for _, ch := range channels {
@@ -59,17 +67,17 @@ func (nw *netLayer) reconcile(now time.Time) {
 			}
 			want[wire.Topic(ch, id)] = true
 			if rc.needSync && !rc.inFlight && !now.Before(rc.nextTry) {
-				rc.inFlight, rc.retryNow, rc.pullStarted = true, false, now
+				nw.pullSeq++
 				ctx, cancel := context.WithCancel(nw.ctx)
-				rc.cancelPull = cancel
-				pulls = append(pulls, pullReq{id, ch})
-				pullCtx = append(pullCtx, ctx)
+				rc.inFlight, rc.retryNow, rc.pullStarted = true, false, now
+				rc.pullID, rc.cancelPull = nw.pullSeq, cancel
+				pulls = append(pulls, pullJob{pullReq{id, ch}, nw.pullSeq, ctx, cancel})
 			}
 		}
 	}
 	var grants []grantReq
 	for p, g := range nw.grantTo {
-		if !g.busy && !g.waitConn && !now.Before(g.next) {
+		if !g.busy && !now.Before(g.next) {
 			g.busy = true
 			grants = append(grants, grantReq{p, g})
 		}
@@ -92,9 +100,9 @@ func (nw *netLayer) reconcile(now time.Time) {
 	for p := range resetTo {
 		nw.h.Network().ClosePeer(p)
 	}
-	for i, pr := range pulls {
+	for _, job := range pulls {
 		nw.wg.Add(1)
-		go nw.syncPull(pullCtx[i], pr)
+		go nw.syncPull(job)
 	}
 	for _, gr := range grants {
 		nw.wg.Add(1)
@@ -123,19 +131,17 @@ func (nw *netLayer) subscribe(topic string) {
 // syncPull runs one background snapshot pull and books its outcome: a
 // failure is retried after an exponential backoff (capped at maxPullBackoff),
 // sooner if the publisher connects.
-func (nw *netLayer) syncPull(ctx context.Context, pr pullReq) {
+func (nw *netLayer) syncPull(job pullJob) {
 	defer nw.wg.Done()
-	err := nw.pull(ctx, pr.p, pr.ch)
+	err := nw.pull(job.ctx, job.p, job.ch)
+	job.cancel()
 	nw.n.mu.Lock()
 	defer nw.n.mu.Unlock()
-	r := nw.remotes[pr.p]
-	if r == nil {
-		return
+	r := nw.remotes[job.p]
+	if r == nil || r.ch[job.ch].pullID != job.id || !r.ch[job.ch].inFlight {
+		return // the channel was dropped, or a later pull owns it
 	}
-	rc := &r.ch[pr.ch]
-	if rc.cancelPull != nil {
-		rc.cancelPull()
-	}
+	rc := &r.ch[job.ch]
 	rc.inFlight, rc.cancelPull = false, nil
 	if err == nil && !rc.retryNow {
 		rc.needSync, rc.failures = false, 0
@@ -157,12 +163,12 @@ func (nw *netLayer) syncPull(ctx context.Context, pr pullReq) {
 
 // grantState is the push of the current key owed to one allowed watcher:
 // retried with backoff until it succeeds or the watcher stops being
-// allowed (trustChanged drops it); while the watcher is not connected it
-// waits for the connection (a watcher that connects also pulls, and gets
-// the key with the snapshot, but the push does not count on it).
+// allowed (trustChanged drops it); a watcher that is not connected is
+// checked again with the same backoff, and at once when it connects (a
+// watcher that connects also pulls, and gets the key with the snapshot,
+// but the push does not count on it).
 type grantState struct {
 	busy     bool
-	waitConn bool
 	next     time.Time
 	failures int
 }
@@ -183,16 +189,15 @@ func (nw *netLayer) pushGrant(gr grantReq) {
 	if nw.grantTo[gr.p] != g {
 		return // superseded by a rotation, or no longer owed
 	}
-	switch {
-	case err == nil:
+	if err == nil {
 		delete(nw.grantTo, gr.p)
-	case errors.Is(err, errNotConnected):
-		g.waitConn = true
-	default:
-		nw.stats.grantFailures.Add(1)
-		g.failures++
-		g.next = time.Now().Add(backoff(nw.cfg.Heartbeat, maxPullBackoff, g.failures))
+		return
 	}
+	if !errors.Is(err, errNotConnected) {
+		nw.stats.grantFailures.Add(1)
+	}
+	g.failures++
+	g.next = time.Now().Add(backoff(nw.cfg.Heartbeat, maxPullBackoff, g.failures))
 }
 
 const maxPullBackoff = time.Minute
@@ -230,7 +235,7 @@ func (nw *netLayer) connected(c network.Conn) {
 	}
 	g := nw.grantTo[p]
 	if g != nil {
-		g.waitConn, g.next = false, time.Time{}
+		g.next = time.Time{}
 	}
 	keep := r != nil || nw.allowed[p]
 	nw.n.mu.Unlock()

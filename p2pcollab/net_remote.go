@@ -36,7 +36,8 @@ type remoteChannel struct {
 	needSync  bool      // a snapshot must be pulled
 	inFlight  bool      // a pull is running
 	retryNow  bool      // the publisher connected again during the pull
-	// The running pull's start and cancel function (inFlight only).
+	// The running pull's id, start and cancel function (inFlight only).
+	pullID      uint64
 	pullStarted time.Time
 	cancelPull  context.CancelFunc
 	nextTry     time.Time // earliest next pull after a failure
