@@ -9,7 +9,8 @@ import (
 // Presence travels on the same channels as objects: a wire.Presence
 // message (sealed on the internet channel), numbered by a version that
 // grows with every change in the epoch, and repeated with each digest so
-// that watchers who join late learn it within a heartbeat. Watchers keep
+// that watchers who join late learn it within a digest interval (at most
+// DigestBeats + 1/2 heartbeats on an idle channel). Watchers keep
 // the newest version per channel and ignore the rest.
 
 // presenceChanged publishes the user's new presence. n.mu held.

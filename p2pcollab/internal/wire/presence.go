@@ -6,7 +6,7 @@ import "encoding/binary"
 // gossip message like Update and Digest. Version grows by one per change
 // within an epoch, so a watcher keeps the newest and ignores replays; the
 // publisher repeats its current presence with every digest, so a watcher
-// that joins late learns it within a heartbeat.
+// that joins late learns it by the next digest.
 //
 // Layout after the header: epoch, version and key id as varints, then data
 // (varint length + bytes): the status byte followed by the text, in
