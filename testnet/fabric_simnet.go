@@ -36,6 +36,9 @@ type simFabric struct {
 	side  atomic.Pointer[[]bool]
 	mu    sync.Mutex
 	rng   *rand.Rand // loss; guarded by mu
+	// epMu serialises simnet.NewEndpoint, which appends to the simnet's
+	// link list without a lock; peers are created in parallel.
+	epMu sync.Mutex
 }
 
 func newSimFabric(s Scenario, n int) *simFabric {
@@ -78,6 +81,8 @@ func (f *simFabric) Host(i int, k crypto.PrivKey) (host.Host, error) {
 	reuse := []quicreuse.Option{
 		quicreuse.OverrideSourceIPSelector(func() (quicreuse.SourceIPSelector, error) { return sel, nil }),
 		quicreuse.OverrideListenUDP(func(_ string, addr *net.UDPAddr) (net.PacketConn, error) {
+			f.epMu.Lock()
+			defer f.epMu.Unlock()
 			return &lossyConn{SimConn: f.sn.NewEndpoint(addr, link), f: f, from: i}, nil
 		}),
 	}
