@@ -69,6 +69,11 @@ func (nw *netLayer) reconcile(now time.Time) {
 			if rc.needSync && !rc.inFlight && !now.Before(rc.nextTry) {
 				nw.pullSeq++
 				ctx, cancel := context.WithCancel(nw.ctx)
+				if nw.inDialGrace(id, now) {
+					// The contact dialer connects us (see dialContacts);
+					// connected() restarts the pull then.
+					ctx = network.WithNoDial(ctx, "contact dial grace")
+				}
 				rc.inFlight, rc.retryNow, rc.pullStarted = true, false, now
 				rc.pullID, rc.cancelPull = nw.pullSeq, cancel
 				pulls = append(pulls, pullJob{pullReq{id, ch}, nw.pullSeq, ctx, cancel})
@@ -85,6 +90,7 @@ func (nw *netLayer) reconcile(now time.Time) {
 	resetTo := nw.resetTo
 	nw.resetTo = make(map[peer.ID]bool)
 	nw.n.mu.Unlock()
+	nw.dialContacts(now)
 
 	for topic, s := range nw.subs {
 		if !want[topic] {
@@ -108,7 +114,6 @@ func (nw *netLayer) reconcile(now time.Time) {
 		nw.wg.Add(1)
 		go nw.pushGrant(gr)
 	}
-	nw.dialContacts(now)
 }
 
 func (nw *netLayer) subscribe(topic string) {
@@ -296,17 +301,38 @@ func (nw *netLayer) found(ai peer.AddrInfo) {
 }
 
 // dialState is the backoff of one contact the node keeps connected to.
+// unconnectedSince is when the control loop first saw the contact
+// unconnected (zero while connected); only the control loop touches it.
 type dialState struct {
-	mu      sync.Mutex
-	busy    bool
-	next    time.Time
-	backoff time.Duration
+	mu               sync.Mutex
+	busy             bool
+	next             time.Time
+	backoff          time.Duration
+	unconnectedSince time.Time
+}
+
+// dialGraceBeats is how many heartbeats the peer with the higher ID waits
+// for the lower one to dial before dialing itself.
+const dialGraceBeats = 2
+
+// inDialGrace says whether p is a contact the dialer keeps connected that
+// we leave to dial us for now: one connection per pair, not two. Only the
+// control loop calls it.
+func (nw *netLayer) inDialGrace(p peer.ID, now time.Time) bool {
+	ds := nw.dials[p]
+	if ds == nil || nw.self < p || ds.unconnectedSince.IsZero() {
+		return false
+	}
+	return now.Before(ds.unconnectedSince.Add(dialGraceBeats * nw.cfg.Heartbeat))
 }
 
 // dialContacts keeps the node connected to the contacts it watches or
 // lets watch it: each unconnected one is dialed at the addresses on its
 // card, with exponential backoff between failures, and the connections
-// are protected from the connection manager's trimming.
+// are protected from the connection manager's trimming. So that a pair
+// opens one connection, not two, the peer with the lower ID dials at once
+// and the higher one only after dialGraceBeats heartbeats without a
+// connection (so a pair where only one side is reachable still connects).
 func (nw *netLayer) dialContacts(now time.Time) {
 	keep := make(map[peer.ID]contacts.Contact)
 	for _, c := range nw.n.cfg.Contacts.List() {
@@ -333,9 +359,16 @@ func (nw *netLayer) dialContacts(now time.Time) {
 			nw.dials[p] = ds
 		}
 		if nw.h.Network().Connectedness(p) == network.Connected {
+			ds.unconnectedSince = time.Time{}
 			ds.mu.Lock()
 			ds.backoff = 0
 			ds.mu.Unlock()
+			continue
+		}
+		if ds.unconnectedSince.IsZero() {
+			ds.unconnectedSince = now
+		}
+		if nw.inDialGrace(p, now) {
 			continue
 		}
 		ds.mu.Lock()
