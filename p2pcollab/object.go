@@ -5,15 +5,18 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/peerd/peerd/p2pcollab/internal/wire"
 	"github.com/peerd/peerd/p2pcollab/status"
 )
 
 // Limits of PeerCollabSetObject. The seed page says an object "must be
 // smaller than 16K in size and cannot be 0", and that at most 128 objects
-// can be published.
+// can be published. They are defined once, by the wire protocol that
+// every node's validator enforces, so the registry and the wire can never
+// disagree.
 const (
-	MaxObjectSize = 16383
-	MaxObjects    = 128
+	MaxObjectSize = wire.MaxObjectData
+	MaxObjects    = wire.MaxLiveObjects
 )
 
 // Object is a peer data object (PEER_OBJECT): a GUID, its data and its
