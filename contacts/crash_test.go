@@ -1,14 +1,11 @@
 package contacts
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +15,7 @@ import (
 	"github.com/multiformats/go-multiaddr"
 
 	"github.com/peerd/peerd/identity"
+	"github.com/peerd/peerd/internal/crashtest"
 )
 
 // crashDirEnv tells a re-executed test binary to be the writer of
@@ -153,54 +151,15 @@ func TestKillDuringMutations(t *testing.T) {
 	t.Logf("%d kills, %d generations (%d writes), %v", iterations, acked, 2*acked, time.Since(start).Round(time.Millisecond))
 }
 
-// killWriter runs the writer, kills it 0-30 ms after it is ready, and
-// returns the last generation it reported (acked if none).
+// killWriter runs the writer, kills it at a random moment after it is
+// ready, and returns the last generation it reported (acked if none).
 func killWriter(t *testing.T, dir string, i, acked int) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$")
-	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ready, done := make(chan bool, 1), make(chan int, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		ready <- sc.Scan() && sc.Text() == "ready"
-		last := acked
-		for sc.Scan() {
-			if n, err := strconv.Atoi(sc.Text()); err == nil {
-				last = n
-			}
+	last := acked
+	for _, line := range crashtest.KillAtRandom(t, "TestCrashWriter", crashDirEnv+"="+dir) {
+		if n, err := strconv.Atoi(line); err == nil {
+			last = n
 		}
-		done <- last
-	}()
-	select {
-	case ok := <-ready:
-		if !ok {
-			<-done
-			cmd.Wait()
-			t.Fatalf("iteration %d: writer did not start: %s", i, stderr.String())
-		}
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		<-done
-		cmd.Wait()
-		t.Fatalf("iteration %d: writer not ready after 30s", i)
-	}
-	time.Sleep(time.Duration(rand.N(30_000)) * time.Microsecond)
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	last := <-done // all output read before Wait closes the pipe
-	cmd.Wait()     // "signal: killed" is expected
-	if stderr.Len() > 0 {
-		t.Fatalf("iteration %d: writer failed: %s", i, stderr.String())
 	}
 	return last
 }

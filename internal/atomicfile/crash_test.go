@@ -1,17 +1,15 @@
 package atomicfile
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
+
+	"github.com/peerd/peerd/internal/crashtest"
 )
 
 // crashEnv names the file the child process rewrites until it is killed.
@@ -67,49 +65,7 @@ func TestKillDuringWriteFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range iterations {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$")
-		cmd.Env = append(os.Environ(), crashEnv+"="+path)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		ready, done := make(chan bool, 1), make(chan struct{})
-		go func() {
-			defer close(done)
-			sc := bufio.NewScanner(stdout)
-			ready <- sc.Scan() && sc.Text() == "ready"
-			for sc.Scan() {
-			}
-		}()
-		select {
-		case ok := <-ready:
-			if !ok {
-				<-done
-				cmd.Wait()
-				t.Fatalf("iteration %d: child did not start: %s", i, stderr.String())
-			}
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-done
-			cmd.Wait()
-			t.Fatalf("iteration %d: child not ready after 30s", i)
-		}
-		// The random delay only chooses where the kill lands; the check
-		// below does not depend on it.
-		time.Sleep(time.Duration(rand.N(30_000)) * time.Microsecond)
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		<-done     // all output read before Wait closes the pipe
-		cmd.Wait() // reports "signal: killed"; that is the point
-		if stderr.Len() > 0 {
-			t.Fatalf("iteration %d: child failed: %s", i, stderr.String())
-		}
+		crashtest.KillAtRandom(t, "TestCrashWriter", crashEnv+"="+path)
 		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatalf("iteration %d: %v", i, err)
