@@ -92,11 +92,7 @@ func contactList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if c.json {
-		out := make([]localapi.Contact, 0, len(cs))
-		for _, ct := range cs {
-			out = append(out, localapi.NewContact(ct))
-		}
-		return printJSON(e.stdout, out)
+		return printJSONList(e.stdout, cs, localapi.NewContact)
 	}
 	rows := [][2]string{{"PEER", "NICKNAME\tWATCH\tPERMISSION"}}
 	for _, ct := range cs {

@@ -119,11 +119,7 @@ func runNear(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if c.json {
-		out := make([]localapi.Person, 0, len(people))
-		for _, p := range people {
-			out = append(out, localapi.NewPerson(p))
-		}
-		return printJSON(e.stdout, out)
+		return printJSONList(e.stdout, people, localapi.NewPerson)
 	}
 	if len(people) == 0 {
 		msg := "nobody near me"

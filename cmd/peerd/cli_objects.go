@@ -138,11 +138,7 @@ func runObjects(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if c.json {
-		out := make([]localapi.Object, 0, len(objs))
-		for _, o := range objs {
-			out = append(out, localapi.NewObject(o))
-		}
-		return printJSON(e.stdout, out)
+		return printJSONList(e.stdout, objs, localapi.NewObject)
 	}
 	for _, o := range objs {
 		fmt.Fprintln(e.stdout, objectLine(o))

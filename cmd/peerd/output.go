@@ -15,6 +15,16 @@ import (
 
 // printJSON prints v as indented JSON: --json output is for programs, but
 // people read it too.
+// printJSONList prints items as a JSON array in the local API's shape,
+// converted by conv; an empty list prints [] rather than null.
+func printJSONList[T, J any](w io.Writer, items []T, conv func(T) J) error {
+	out := make([]J, 0, len(items))
+	for _, it := range items {
+		out = append(out, conv(it))
+	}
+	return printJSON(w, out)
+}
+
 func printJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
