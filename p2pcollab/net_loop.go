@@ -56,6 +56,10 @@ type pullJob struct {
 // reconcile does the libp2p work the state asks for. Only the control loop
 // calls it.
 func (nw *netLayer) reconcile(now time.Time) {
+	// Dial first: it starts the dial grace of new contacts, which the
+	// pulls below must respect, or the higher peer's first pull would
+	// dial while the lower peer dials it (two connections, not one).
+	nw.dialContacts(now)
 	want := make(map[string]bool)
 	var pulls []pullJob
 	nw.n.mu.Lock()
@@ -90,7 +94,6 @@ func (nw *netLayer) reconcile(now time.Time) {
 	resetTo := nw.resetTo
 	nw.resetTo = make(map[peer.ID]bool)
 	nw.n.mu.Unlock()
-	nw.dialContacts(now)
 
 	for topic, s := range nw.subs {
 		if !want[topic] {

@@ -81,6 +81,9 @@ type Result struct {
 	PeakRSS           int64         `json:"peak_rss_bytes"`
 	HeapPerPeer       int64         `json:"heap_per_peer_bytes"`
 	GoroutinesPerPeer float64       `json:"goroutines_per_peer"`
+	// ConnsPerLink is the connections open between honest peers after
+	// the warmup, per linked pair.
+	ConnsPerLink float64 `json:"connections_per_link"`
 
 	// Timeline: per second since the first update, updates sent and
 	// deliveries made.

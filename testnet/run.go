@@ -101,6 +101,7 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 		return nil, err
 	}
 	setup := time.Since(wall0)
+	conns := r.connections()
 
 	// The plan.
 	r.t.begin()
@@ -128,6 +129,7 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 	res.RPCBytes, res.Messages = rpc1-rpc0, msgs1-msgs0
 	res.HeapPerPeer = (heap1 - heap0) / int64(len(w.IDs))
 	res.GoroutinesPerPeer = float64(gor1-gor0) / float64(len(w.IDs))
+	res.ConnsPerLink = float64(conns) / float64(max(1, len(links)))
 	res.finish(s)
 	r.prog.stop()
 	r.shutdown()
@@ -198,9 +200,14 @@ func (r *runner) host(i int) host.Host {
 	return r.hosts[i]
 }
 
-// connect dials b from a (both must be up); failures are left to the
-// peers' own reconnection (peerd) or show as missing deliveries.
+// connect connects a and b (both must be up); failures are left to the
+// peers' own reconnection (peerd) or show as missing deliveries. The
+// peer with the lower ID dials, as peerd's own dialer does, so that the
+// two dials merge into one connection instead of crossing.
 func (r *runner) connect(ctx context.Context, a, b int) {
+	if r.w.IDs[b] < r.w.IDs[a] {
+		a, b = b, a
+	}
 	ha, hb := r.host(a), r.host(b)
 	if ha == nil || hb == nil {
 		return
@@ -219,6 +226,29 @@ func (r *runner) connect(ctx context.Context, a, b int) {
 		}
 		sleepCtx(ctx, time.Duration(try+1)*200*time.Millisecond)
 	}
+}
+
+// connections counts the open connections between honest peers, each
+// once, after the warmup: one per link is what a pair needs, and a second
+// one costs a QUIC handshake, identify and keepalives.
+func (r *runner) connections() int {
+	index := make(map[peer.ID]int, r.w.Honest)
+	for i := range r.w.Honest {
+		index[r.w.IDs[i]] = i
+	}
+	n := 0
+	for i := range r.w.Honest {
+		h := r.host(i)
+		if h == nil {
+			continue
+		}
+		for _, c := range h.Network().Conns() {
+			if j, ok := index[c.RemotePeer()]; ok && j > i {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // reconnect dials every link of peer i (or all links when i < 0).
