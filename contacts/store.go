@@ -140,18 +140,23 @@ func (s *Store) ids(keep func(Contact) bool) []peer.ID {
 	return out
 }
 
-// Add adds a new contact. It fails with status.ErrAlreadyExists if the peer
-// ID is already in the list (including the user's own ID) and with
-// status.ErrInvalidArg if c is invalid.
-func (s *Store) Add(c Contact) error {
-	if err := c.Validate(); err != nil {
-		return err
+// Add adds new contacts, all of them or none, in one write. It fails with
+// status.ErrAlreadyExists if a peer ID is already in the list (including
+// the user's own ID) or given twice, and with status.ErrInvalidArg if a
+// contact is invalid.
+func (s *Store) Add(cs ...Contact) error {
+	for _, c := range cs {
+		if err := c.Validate(); err != nil {
+			return err
+		}
 	}
 	return s.mutate(func(st *state) error {
-		if _, ok := st.contacts[c.PeerID]; ok || c.PeerID == st.me.PeerID {
-			return status.Errorf(status.ErrAlreadyExists, "contact %s", c.PeerID)
+		for _, c := range cs {
+			if _, ok := st.contacts[c.PeerID]; ok || c.PeerID == st.me.PeerID {
+				return status.Errorf(status.ErrAlreadyExists, "contact %s", c.PeerID)
+			}
+			st.contacts[c.PeerID] = c.clone()
 		}
-		st.contacts[c.PeerID] = c.clone()
 		return nil
 	})
 }

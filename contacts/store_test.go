@@ -239,3 +239,35 @@ func TestReturnedContactsAreCopies(t *testing.T) {
 		t.Errorf("store changed through a returned or passed contact: %+v, want %+v", again, orig)
 	}
 }
+
+// TestAddMany checks that Add with several contacts adds all of them in one
+// write, or none when any of them is refused.
+func TestAddMany(t *testing.T) {
+	me := newIdentity(t)
+	dir := t.TempDir()
+	s := openStore(t, dir, me)
+	alice, bob, carol := sampleContact(t, "alice"), sampleContact(t, "bob"), sampleContact(t, "carol")
+	if err := s.Add(alice, bob); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		add  []Contact
+		want error
+	}{
+		{"one already there", []Contact{carol, alice}, status.ErrAlreadyExists},
+		{"given twice", []Contact{carol, carol}, status.ErrAlreadyExists},
+		{"one invalid", []Contact{carol, {PeerID: newPeerID(t), Permission: 5}}, status.ErrInvalidArg},
+	} {
+		if err := s.Add(tc.add...); !errors.Is(err, tc.want) {
+			t.Errorf("%s: Add = %v, want %v", tc.name, err, tc.want)
+		}
+	}
+	if _, err := s.Get(carol.PeerID); !errors.Is(err, status.ErrContactNotFound) {
+		t.Errorf("carol after refused batches: Get = %v, want ErrContactNotFound", err)
+	}
+	reopened := openStore(t, dir, me)
+	if got := len(reopened.List()); got != 2 {
+		t.Errorf("after reopen: %d contacts, want 2 (alice, bob)", got)
+	}
+}

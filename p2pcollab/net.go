@@ -65,6 +65,13 @@ type netLayer struct {
 	grants  seal.Grants
 	pullSeq uint64 // ids of background pulls
 
+	// topics maps the name of every topic the node has joined to its
+	// channel and publisher, so that validating a message does not decode
+	// the peer ID in its topic name again (base58, then re-encoded to
+	// check the canonical form) each time. Written by the control loop,
+	// read by validators.
+	topics sync.Map // string -> topicRef
+
 	// Control loop (loop).
 	subs      map[string]*topicSub
 	dials     map[peer.ID]*dialState
@@ -151,7 +158,9 @@ func startNetwork(n *Node) (*netLayer, error) {
 		return nil, status.Errorf(status.ErrServiceNotAvailable, "starting gossipsub: %v", err)
 	}
 	for _, ch := range channels {
-		if nw.own[ch], err = nw.ps.Join(wire.Topic(ch, nw.self)); err != nil {
+		name := wire.Topic(ch, nw.self)
+		nw.topics.Store(name, topicRef{ch, nw.self})
+		if nw.own[ch], err = nw.ps.Join(name); err != nil {
 			nw.cancel()
 			return nil, status.Errorf(status.ErrServiceNotAvailable, "joining our own topic: %v", err)
 		}

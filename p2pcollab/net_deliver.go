@@ -37,8 +37,8 @@ func (nw *netLayer) readLoop(sub *pubsub.Subscription) {
 // deliver applies a validated gossip message to the publisher's view and
 // raises the events it causes.
 func (nw *netLayer) deliver(msg *pubsub.Message) {
-	g, err := wire.DecodeGossip(msg.GetTopic(), msg.GetFrom(), msg.GetData())
-	if err != nil || g.Publisher == nw.self {
+	g, ok := msg.ValidatorData.(*wire.Gossip) // decoded by validate
+	if !ok || g.Publisher == nw.self {
 		return
 	}
 	nw.n.mu.Lock()

@@ -60,7 +60,7 @@ func (nw *netLayer) reconcile(now time.Time) {
 	// pulls below must respect, or the higher peer's first pull would
 	// dial while the lower peer dials it (two connections, not one).
 	nw.dialContacts(now)
-	want := make(map[string]bool)
+	want := make(map[string]topicRef)
 	var pulls []pullJob
 	nw.n.mu.Lock()
 	for id, r := range nw.remotes {
@@ -69,7 +69,10 @@ func (nw *netLayer) reconcile(now time.Time) {
 			if !rc.follow {
 				continue
 			}
-			want[wire.Topic(ch, id)] = true
+			if rc.topic == "" {
+				rc.topic = wire.Topic(ch, id)
+			}
+			want[rc.topic] = topicRef{ch, id}
 			if rc.needSync && !rc.inFlight && !now.Before(rc.nextTry) {
 				nw.pullSeq++
 				ctx, cancel := context.WithCancel(nw.ctx)
@@ -96,13 +99,15 @@ func (nw *netLayer) reconcile(now time.Time) {
 	nw.n.mu.Unlock()
 
 	for topic, s := range nw.subs {
-		if !want[topic] {
+		if _, ok := want[topic]; !ok {
 			s.close()
 			delete(nw.subs, topic)
+			nw.topics.Delete(topic)
 		}
 	}
-	for topic := range want {
+	for topic, ref := range want {
 		if nw.subs[topic] == nil {
+			nw.topics.Store(topic, ref)
 			nw.subscribe(topic)
 		}
 	}

@@ -30,6 +30,7 @@ type remote struct {
 }
 
 type remoteChannel struct {
+	topic     string // the topic's name, once computed
 	view      view.View
 	follow    bool      // subscribed to the publisher's topic
 	lastFresh time.Time // last message that proved the publisher alive

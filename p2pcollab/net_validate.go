@@ -19,11 +19,13 @@ import (
 // rejected, which penalises the peer that relayed them; stale ones are
 // ignored, since an honest relay may forward a message late.
 func (nw *netLayer) validate(_ context.Context, _ peer.ID, msg *pubsub.Message) pubsub.ValidationResult {
-	g, err := wire.DecodeGossip(msg.GetTopic(), msg.GetFrom(), msg.GetData())
+	g, err := nw.decodeGossip(msg)
 	if err != nil {
 		nw.stats.rejected.Add(1)
 		return pubsub.ValidationReject
 	}
+	// Subscribers get this same *Message: deliver uses the decoding.
+	msg.ValidatorData = g
 	if g.Publisher == nw.self {
 		return pubsub.ValidationAccept
 	}
@@ -55,6 +57,32 @@ func (nw *netLayer) validate(_ context.Context, _ peer.ID, msg *pubsub.Message) 
 		}
 	}
 	return pubsub.ValidationAccept
+}
+
+// topicRef is a topic name parsed: whose topic, which channel.
+type topicRef struct {
+	ch        wire.Channel
+	publisher peer.ID
+}
+
+// decodeGossip decodes a message on one of the topics the node has joined.
+func (nw *netLayer) decodeGossip(msg *pubsub.Message) (*wire.Gossip, error) {
+	var ref topicRef
+	if v, ok := nw.topics.Load(msg.GetTopic()); ok {
+		ref = v.(topicRef)
+	} else {
+		// Left just now: decode the name, as for any other topic.
+		ch, p, err := wire.ParseTopic(msg.GetTopic())
+		if err != nil {
+			return nil, err
+		}
+		ref = topicRef{ch, p}
+	}
+	g, err := wire.DecodeGossipOn(ref.ch, ref.publisher, msg.GetFrom(), msg.GetData())
+	if err != nil {
+		return nil, err
+	}
+	return &g, nil
 }
 
 // maxSubsPerRPC bounds the subscriptions one RPC may announce: a node

@@ -73,14 +73,16 @@ func (d *peerdDriver) Start(i int, h host.Host) error {
 		return err
 	}
 	if len(store.List()) == 0 { // first start: the trust edges
+		var cs []contacts.Contact
 		for _, c := range d.w.Contacts[i] {
 			perm := contacts.PermissionBlocked
 			if c.Allow {
 				perm = contacts.PermissionAllowed
 			}
-			if err := store.Add(d.cards[c.Peer].Contact(c.Watch, perm)); err != nil {
-				return err
-			}
+			cs = append(cs, d.cards[c.Peer].Contact(c.Watch, perm))
+		}
+		if err := store.Add(cs...); err != nil {
+			return err
 		}
 	}
 	cfg := p2pcollab.NetConfig{

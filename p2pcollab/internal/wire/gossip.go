@@ -23,6 +23,12 @@ func DecodeGossip(topic string, author peer.ID, data []byte) (Gossip, error) {
 	if err != nil {
 		return Gossip{}, err
 	}
+	return DecodeGossipOn(ch, publisher, author, data)
+}
+
+// DecodeGossipOn is DecodeGossip for a topic already parsed (by ParseTopic)
+// into its channel and publisher.
+func DecodeGossipOn(ch Channel, publisher, author peer.ID, data []byte) (Gossip, error) {
 	if author != publisher {
 		return Gossip{}, invalid("message by %s on the topic of %s", author, publisher)
 	}
@@ -30,6 +36,7 @@ func DecodeGossip(topic string, author peer.ID, data []byte) (Gossip, error) {
 	if len(data) < 2 {
 		return Gossip{}, invalid("gossip: %d bytes, shorter than a header", len(data))
 	}
+	var err error
 	switch g.Type = Type(data[1]); g.Type {
 	case TypeUpdate:
 		g.Update, err = DecodeUpdate(ch, data)
