@@ -58,10 +58,14 @@ func (nw *netLayer) deliver(msg *pubsub.Message) {
 			return
 		case view.NeedSnapshot:
 			nw.syncNow(rc)
+		default:
+			if rc.presence.behind(g.Digest) {
+				nw.syncNow(rc)
+			}
 		}
 		rc.lastFresh = now
 	case wire.TypePresence:
-		nw.applyPresence(r, g.Channel, g.Presence, now)
+		nw.applyPresence(r, g.Channel, g.Presence)
 	}
 }
 

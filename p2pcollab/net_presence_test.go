@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/peerd/peerd/p2pcollab/internal/wire"
 )
 
 // Presence reaches watchers with endpoint_presence_changed, reaches a
@@ -32,6 +34,36 @@ func TestPresenceTravels(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitPresence(t, bob, alice, Presence{Status: PresenceOffline}, 10*time.Second)
+	})
+}
+
+// A presence change that a watcher missed (presence is published once,
+// not repeated) reaches it anyway: the next digest announces a newer
+// presence version and the watcher pulls the snapshot, which carries it.
+// The loss is made by rolling bob's record back, since a short cut is
+// repaired by QUIC's retransmission and a long one by the liveness path.
+func TestMissedPresenceRepairedByDigest(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		net := newSimNet(t)
+		alice := net.newPeer("alice", ScopeInternet)
+		bob := net.newPeer("bob", ScopeInternet)
+		befriend(alice, bob)
+		waitPresence(t, bob, alice, Presence{Status: PresenceOnline}, 10*time.Second)
+		busy := Presence{Status: PresenceBusy, Text: "in a meeting"}
+		if err := alice.node.SetPresence(context.Background(), busy); err != nil {
+			t.Fatal(err)
+		}
+		waitPresence(t, bob, alice, busy, 5*time.Second)
+
+		bob.node.mu.Lock()
+		r := bob.node.net.remotes[alice.id.ID]
+		r.ch[wire.Internet].presence = remotePresence{} // as if never received
+		r.presence = Presence{Status: PresenceOnline}
+		bob.node.mu.Unlock()
+		waitPresence(t, bob, alice, busy, 10*time.Second)
+		if got := bob.netStats().Snapshots; got < 2 {
+			t.Errorf("bob pulled %d snapshots, want the first and the repair", got)
+		}
 	})
 }
 

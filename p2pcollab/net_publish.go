@@ -103,7 +103,11 @@ func (nw *netLayer) queueUpdate(ch wire.Channel, u wire.Update) {
 }
 
 func (nw *netLayer) queueDigest(ch wire.Channel) {
-	b, err := wire.EncodeDigest(nw.logs[ch].Heartbeat())
+	d := nw.logs[ch].Heartbeat()
+	if d.Epoch == nw.epoch {
+		d.Presence = nw.presenceVer
+	}
+	b, err := wire.EncodeDigest(d)
 	if err != nil {
 		nw.stats.internalErrors.Add(1)
 		return
@@ -126,8 +130,8 @@ func (nw *netLayer) enqueue(ch wire.Channel, b []byte) {
 	}
 }
 
-// heartbeat sends a digest, and repeats the presence, on every live
-// channel that has been quiet for DigestBeats heartbeats (less half a beat,
+// heartbeat sends a digest (which carries the presence version, see
+// net_presence.go) on every live channel that has been quiet for DigestBeats heartbeats (less half a beat,
 // for the phase of the update that last reset it). A channel that sent an
 // update since needs no digest: the update proves the publisher alive and
 // carries its position, and a watcher that missed it sees the gap in the
@@ -137,7 +141,6 @@ func (nw *netLayer) heartbeat(now time.Time) {
 	for _, ch := range channels {
 		if nw.live[ch] && now.Sub(nw.lastSent[ch]) >= quiet {
 			nw.queueDigest(ch)
-			nw.queuePresence(ch)
 		}
 	}
 }

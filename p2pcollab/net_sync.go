@@ -81,6 +81,9 @@ func (nw *netLayer) serveSync(ch wire.Channel, s network.Stream) {
 // on the internet channel, and the grant of that key. n.mu held.
 func (nw *netLayer) snapshotFor(ch wire.Channel) (snap, grant []byte, err error) {
 	s := nw.logs[ch].Snapshot()
+	if p, ok := nw.currentPresence(ch); ok {
+		s.Presence = &p
+	}
 	if ch.Sealed() {
 		if s, err = nw.keys.SealSnapshot(s); err != nil {
 			return nil, nil, err
@@ -211,7 +214,11 @@ func (nw *netLayer) applySnapshot(p peer.ID, ch wire.Channel, grant wire.KeyGran
 	}
 	rc.lastFresh = time.Now()
 	nw.stats.snapshots.Add(1)
-	if verdict == view.Applied {
+	changed := verdict == view.Applied
+	if snap.Presence != nil && nw.recordPresence(r, ch, *snap.Presence) {
+		changed = true
+	}
+	if changed {
 		nw.n.emit(nw.reconcileShown(r))
 	}
 	return nil

@@ -53,7 +53,7 @@ func (nw *netLayer) validate(_ context.Context, _ peer.ID, msg *pubsub.Message) 
 		}
 	case wire.TypePresence:
 		if !r.ch[g.Channel].presence.fresh(g.Presence) {
-			return pubsub.ValidationIgnore // repeated with every digest: not counted
+			return pubsub.ValidationIgnore // an old one relayed late: not counted
 		}
 	}
 	return pubsub.ValidationAccept

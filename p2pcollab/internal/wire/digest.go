@@ -8,16 +8,19 @@ import "encoding/binary"
 // that is how it converges after a partition without waiting for the next
 // change. Beat grows by one per digest within an epoch so that a replayed
 // digest can be told from a fresh one: only fresh beats prove the
-// publisher is alive.
+// publisher is alive. Presence is the version of the publisher's presence
+// in the epoch (0 before the first): a watcher that holds an older one
+// missed a change and pulls the snapshot, which carries the presence.
 //
-// Layout after the header: epoch, beat, seq and count as varints, then the
-// 32-byte hash.
+// Layout after the header: epoch, beat, seq, count and presence as
+// varints, then the 32-byte hash.
 type Digest struct {
-	Epoch uint64         // >= 1
-	Beat  uint64         // >= 1, one more than the previous digest's
-	Seq   uint64         // last sequence number used in the epoch
-	Count int            // live objects, 0..MaxLiveObjects and <= Seq
-	Hash  [HashSize]byte // hash of the sorted (id, version) list, see package view
+	Epoch    uint64         // >= 1
+	Beat     uint64         // >= 1, one more than the previous digest's
+	Seq      uint64         // last sequence number used in the epoch
+	Count    int            // live objects, 0..MaxLiveObjects and <= Seq
+	Presence uint64         // presence version in the epoch, 0 if none yet
+	Hash     [HashSize]byte // hash of the sorted (id, version) list, see package view
 }
 
 func (d Digest) check() error {
@@ -42,6 +45,7 @@ func EncodeDigest(d Digest) ([]byte, error) {
 	b = binary.AppendUvarint(b, d.Beat)
 	b = binary.AppendUvarint(b, d.Seq)
 	b = binary.AppendUvarint(b, uint64(d.Count))
+	b = binary.AppendUvarint(b, d.Presence)
 	return append(b, d.Hash[:]...), nil
 }
 
@@ -58,6 +62,7 @@ func DecodeDigest(b []byte) (Digest, error) {
 		r.fail("digest: %d live objects (want at most %d)", count, MaxLiveObjects)
 	}
 	d.Count = int(count)
+	d.Presence = r.uvarint("digest presence")
 	r.fixed(d.Hash[:], "digest hash")
 	if err := r.end(TypeDigest); err != nil {
 		return Digest{}, err

@@ -8,8 +8,8 @@ import (
 func validDigests() []Digest {
 	return []Digest{
 		{Epoch: 1, Beat: 1},
-		{Epoch: 1 << 63, Beat: 1 << 63, Seq: 1 << 63, Count: MaxLiveObjects, Hash: [HashSize]byte{1, 2, 3}},
-		{Epoch: 3, Beat: 10, Seq: 2, Count: 2, Hash: [HashSize]byte{31: 9}},
+		{Epoch: 1 << 63, Beat: 1 << 63, Seq: 1 << 63, Count: MaxLiveObjects, Presence: 1 << 63, Hash: [HashSize]byte{1, 2, 3}},
+		{Epoch: 3, Beat: 10, Seq: 2, Count: 2, Presence: 4, Hash: [HashSize]byte{31: 9}},
 	}
 }
 
@@ -42,7 +42,7 @@ func TestDigestRejects(t *testing.T) {
 		wantInvalid(t, err)
 	}
 	b, _ := EncodeDigest(Digest{Epoch: 1, Beat: 1, Seq: 2, Count: 1})
-	// b = 01 02 01 01 02 01 <hash>
+	// b = 01 02 01 01 02 01 00 <hash>
 	edit := func(i int, v byte) []byte { c := bytes.Clone(b); c[i] = v; return c }
 	for name, bad := range map[string][]byte{
 		"type update":  edit(1, byte(TypeUpdate)),

@@ -27,10 +27,13 @@ const (
 	maxVarint      = 10
 	maxEntryLen    = 16 + maxVarint + 1 + 3 + MaxSealedData
 	MaxUpdateLen   = 2 + 3*maxVarint + 1 + 16 + 1 + 3 + MaxSealedData
-	MaxDigestLen   = 2 + 4*maxVarint + HashSize
-	MaxSnapshotLen = 2 + 5*maxVarint + MaxLiveObjects*maxEntryLen
+	MaxDigestLen   = 2 + 5*maxVarint + HashSize
+	MaxSnapshotLen = 2 + 5*maxVarint + MaxLiveObjects*maxEntryLen + 1 + maxPresenceBody
 	MaxKeyGrantLen = 2 + 2*maxVarint + KeySize
 	MaxPresenceLen = 2 + 3*maxVarint + maxVarint + MaxPresenceData + SealOverhead
+	// maxPresenceBody is a presence without header and epoch, as a
+	// snapshot carries it.
+	maxPresenceBody = 2*maxVarint + maxVarint + MaxPresenceData + SealOverhead
 )
 
 // Presence payload bounds: one status byte, then at most 255 characters of

@@ -4,9 +4,10 @@ import "encoding/binary"
 
 // Presence is a publisher's presence (status and text) on one channel, a
 // gossip message like Update and Digest. Version grows by one per change
-// within an epoch, so a watcher keeps the newest and ignores replays; the
-// publisher repeats its current presence with every digest, so a watcher
-// that joins late learns it by the next digest.
+// within an epoch, so a watcher keeps the newest and ignores replays. It
+// is published on change only: a Snapshot carries the current one for
+// watchers that join late, and a Digest its version, so that a watcher
+// that missed a change notices and pulls the snapshot.
 //
 // Layout after the header: epoch, version and key id as varints, then data
 // (varint length + bytes): the status byte followed by the text, in

@@ -12,17 +12,23 @@ import (
 // sent over a direct authenticated stream to a watcher that is new, has
 // fallen behind or disagrees with a digest. Beat is the last digest beat
 // sent in the epoch, so that a watcher which adopts the snapshot still
-// recognises older digests as replays.
+// recognises older digests as replays. Presence is the publisher's current
+// presence on the channel, if it has set one in the epoch: presence is
+// published when it changes, not repeated, so a new watcher learns it here.
 //
 // Layout after the header: epoch, seq, beat, key id and object count as
 // varints, then the objects in ascending id order, each as id (16 bytes),
-// version (varint), scope (1 byte) and data (varint length + bytes).
+// version (varint), scope (1 byte) and data (varint length + bytes); then
+// one byte, 0 without a presence, or 1 followed by the presence's version
+// and key id (varints) and data (varint length + bytes); its epoch is the
+// snapshot's.
 type Snapshot struct {
-	Epoch   uint64  // >= 1
-	Seq     uint64  // last sequence number used in the epoch
-	Beat    uint64  // last digest beat of the epoch, 0 if none yet
-	KeyID   uint32  // key every entry is sealed with; 0 on NearMe
-	Objects []Entry // live objects, sorted by ID, at most MaxLiveObjects
+	Epoch    uint64    // >= 1
+	Seq      uint64    // last sequence number used in the epoch
+	Beat     uint64    // last digest beat of the epoch, 0 if none yet
+	KeyID    uint32    // key every entry is sealed with; 0 on NearMe
+	Objects  []Entry   // live objects, sorted by ID, at most MaxLiveObjects
+	Presence *Presence // nil if none; its Epoch is the snapshot's
 }
 
 // Entry is one live object in a snapshot.
@@ -77,6 +83,12 @@ func (s Snapshot) check(ch Channel) error {
 			return invalid("snapshot: two objects with version %d", versions[i])
 		}
 	}
+	if p := s.Presence; p != nil {
+		if p.Epoch != s.Epoch {
+			return invalid("snapshot: presence of epoch %d in a snapshot of epoch %d", p.Epoch, s.Epoch)
+		}
+		return p.check(ch)
+	}
 	return nil
 }
 
@@ -85,7 +97,7 @@ func EncodeSnapshot(ch Channel, s Snapshot) ([]byte, error) {
 	if err := s.check(ch); err != nil {
 		return nil, err
 	}
-	size := 2 + 5*maxVarint
+	size := 2 + 5*maxVarint + 1 + maxPresenceBody
 	for _, e := range s.Objects {
 		size += 16 + 2*maxVarint + 1 + len(e.Data)
 	}
@@ -101,6 +113,14 @@ func EncodeSnapshot(ch Channel, s Snapshot) ([]byte, error) {
 		b = binary.AppendUvarint(b, e.Version)
 		b = append(b, byte(e.Scope))
 		b = appendData(b, e.Data)
+	}
+	if p := s.Presence; p == nil {
+		b = append(b, 0)
+	} else {
+		b = append(b, 1)
+		b = binary.AppendUvarint(b, p.Version)
+		b = binary.AppendUvarint(b, uint64(p.KeyID))
+		b = appendData(b, p.Data)
 	}
 	return b, nil
 }
@@ -134,6 +154,25 @@ func DecodeSnapshot(ch Channel, b []byte) (Snapshot, error) {
 		e.Scope = Scope(r.byte("snapshot object scope"))
 		e.Data = r.data(lo, hi, "snapshot object data")
 		s.Objects = append(s.Objects, e)
+	}
+	switch flag := r.byte("snapshot presence flag"); {
+	case r.err != nil || flag == 0:
+	case flag == 1:
+		p := &Presence{Epoch: s.Epoch}
+		p.Version = r.uvarint("snapshot presence version")
+		keyID := r.uvarint("snapshot presence key id")
+		if r.err == nil {
+			r.err = ch.checkKeyID(keyID)
+		}
+		p.KeyID = uint32(keyID)
+		plo, phi := 1, MaxPresenceData
+		if ch.Sealed() {
+			plo, phi = plo+SealOverhead, phi+SealOverhead
+		}
+		p.Data = r.data(plo, phi, "snapshot presence data")
+		s.Presence = p
+	default:
+		r.fail("snapshot: presence flag %d (want 0 or 1)", flag)
 	}
 	if err := r.end(TypeSnapshot); err != nil {
 		return Snapshot{}, err

@@ -18,6 +18,11 @@ func fullSnapshot(ch Channel) Snapshot {
 	for i := range MaxLiveObjects {
 		s.Objects = append(s.Objects, Entry{ID: testID(byte(i)), Version: uint64(1000 - i), Scope: ScopeAll, Data: fill(hi, byte(i))})
 	}
+	p := &Presence{Epoch: 7, Version: 1 << 62, Data: fill(MaxPresenceData, 7)}
+	if ch.Sealed() {
+		p.KeyID, p.Data = 2, fill(MaxPresenceData+SealOverhead, 7)
+	}
+	s.Presence = p
 	return s
 }
 
@@ -29,13 +34,14 @@ func validSnapshots() map[Channel][]Snapshot {
 				{ID: testID(1), Version: 5, Scope: ScopeNearMe, Data: []byte("a")},
 				{ID: testID(2), Version: 1, Scope: ScopeAll, Data: []byte("bb")},
 			}},
+			{Epoch: 3, Presence: &Presence{Epoch: 3, Version: 2, Data: []byte{1, 'h', 'i'}}},
 			fullSnapshot(NearMe),
 		},
 		Internet: {
 			{Epoch: 1, Seq: 9, KeyID: 1},
 			{Epoch: 2, Seq: 5, KeyID: 3, Objects: []Entry{
 				{ID: testID(1), Version: 4, Scope: ScopeInternet, Data: fill(41, 1)},
-			}},
+			}, Presence: &Presence{Epoch: 2, Version: 1, KeyID: 3, Data: fill(41, 2)}},
 			fullSnapshot(Internet),
 		},
 	}
@@ -120,5 +126,39 @@ func TestDecodeSnapshotCountBound(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if perRun := (after.TotalAlloc - before.TotalAlloc) / runs; perRun > 1024 {
 		t.Errorf("rejecting a bogus count allocated %d bytes per call, want no room for the entries", perRun)
+	}
+}
+
+// TestSnapshotPresenceRejects checks the presence a snapshot carries: its
+// flag, its epoch (the snapshot's), its key id and its data bounds.
+func TestSnapshotPresenceRejects(t *testing.T) {
+	for name, s := range map[string]Snapshot{
+		"other epoch":      {Epoch: 2, Presence: &Presence{Epoch: 1, Version: 1, Data: []byte{1}}},
+		"version 0":        {Epoch: 2, Presence: &Presence{Epoch: 2, Data: []byte{1}}},
+		"empty data":       {Epoch: 2, Presence: &Presence{Epoch: 2, Version: 1}},
+		"key id on nearme": {Epoch: 2, Presence: &Presence{Epoch: 2, Version: 1, KeyID: 1, Data: []byte{1}}},
+		"data too long":    {Epoch: 2, Presence: &Presence{Epoch: 2, Version: 1, Data: fill(MaxPresenceData+1, 1)}},
+	} {
+		if _, err := EncodeSnapshot(NearMe, s); err == nil {
+			t.Errorf("%s: encoded", name)
+		} else {
+			wantInvalid(t, err)
+		}
+	}
+	b, err := EncodeSnapshot(NearMe, Snapshot{Epoch: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string][]byte{
+		"flag 2":          append(bytes.Clone(b[:len(b)-1]), 2),
+		"no flag":         b[:len(b)-1],
+		"flag 1, no body": append(bytes.Clone(b[:len(b)-1]), 1),
+		"trailing byte":   append(bytes.Clone(b), 0),
+	} {
+		if _, err := DecodeSnapshot(NearMe, bad); err == nil {
+			t.Errorf("%s: decoded", name)
+		} else {
+			wantInvalid(t, err)
+		}
 	}
 }
