@@ -1,8 +1,12 @@
 package testnet
 
 import (
+	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -36,4 +40,45 @@ func liveHeap() (int64, int) {
 		return 0, runtime.NumGoroutine()
 	}
 	return int64(s[0].Value.Uint64()), runtime.NumGoroutine()
+}
+
+// LimitMemory gives the Go runtime a soft memory limit of three quarters
+// of the machine's memory, unless GOMEMLIMIT already sets one, and returns
+// the limit in force (0 if none could be found). A large run holds
+// gigabytes of live heap; with only GOGC the heap may grow to twice that
+// before a collection, and the publishing ramp makes garbage fast, so the
+// peak is several times the live heap. Under a limit the collector works
+// harder as the heap nears it instead, which is what lets the largest
+// runs fit. It changes a process-wide setting, so the command and the
+// scale test call it, not Run.
+func LimitMemory() int64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return debug.SetMemoryLimit(-1)
+	}
+	total := physicalMemory()
+	if total <= 0 {
+		return 0
+	}
+	limit := total / 4 * 3
+	debug.SetMemoryLimit(limit)
+	return limit
+}
+
+// physicalMemory reads MemTotal from /proc/meminfo (Linux); 0 elsewhere.
+func physicalMemory() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 2 && f[1] == "kB" {
+				if kb, err := strconv.ParseInt(f[0], 10, 64); err == nil {
+					return kb * 1024
+				}
+			}
+		}
+	}
+	return 0
 }
