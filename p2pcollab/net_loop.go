@@ -74,13 +74,14 @@ func (nw *netLayer) reconcile(now time.Time) {
 			}
 			want[rc.topic] = topicRef{ch, id}
 			if rc.needSync && !rc.inFlight && !now.Before(rc.nextTry) {
+				if nw.inDialGrace(id, now) {
+					// The contact dials us (see dialContacts), and
+					// connected() kicks this loop then. A pull now could
+					// only fail, and back off, for want of a connection.
+					continue
+				}
 				nw.pullSeq++
 				ctx, cancel := context.WithCancel(nw.ctx)
-				if nw.inDialGrace(id, now) {
-					// The contact dialer connects us (see dialContacts);
-					// connected() restarts the pull then.
-					ctx = network.WithNoDial(ctx, "contact dial grace")
-				}
 				rc.inFlight, rc.retryNow, rc.pullStarted = true, false, now
 				rc.pullID, rc.cancelPull = nw.pullSeq, cancel
 				pulls = append(pulls, pullJob{pullReq{id, ch}, nw.pullSeq, ctx, cancel})

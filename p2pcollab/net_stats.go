@@ -45,6 +45,28 @@ type NetStats struct {
 	StaleConns uint64
 }
 
+// Add adds o's counts to s, to sum the stats of many nodes.
+func (s *NetStats) Add(o NetStats) {
+	s.ValidateQueueDrops += o.ValidateQueueDrops
+	s.OutboundDrops += o.OutboundDrops
+	s.SubscriptionDrops += o.SubscriptionDrops
+	s.OutboxDrops += o.OutboxDrops
+	s.Rejected += o.Rejected
+	s.Stale += o.Stale
+	s.Undecryptable += o.Undecryptable
+	s.Filtered += o.Filtered
+	s.Refused += o.Refused
+	s.KeyRotations += o.KeyRotations
+	s.KeyGrants += o.KeyGrants
+	s.Snapshots += o.Snapshots
+	s.PullFailures += o.PullFailures
+	s.DialFailures += o.DialFailures
+	s.PublishErrors += o.PublishErrors
+	s.InternalErrors += o.InternalErrors
+	s.GrantFailures += o.GrantFailures
+	s.StaleConns += o.StaleConns
+}
+
 // netCounters is the live form of NetStats, and gossipsub's RawTracer.
 type netCounters struct {
 	validateDrops, outboundDrops, subscriptionDrops, outboxDrops atomic.Uint64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -249,3 +250,20 @@ func (s *subnetDiscovery) Start(found func(peer.AddrInfo)) error {
 }
 
 func (s *subnetDiscovery) Close() error { return nil }
+
+// netStats sums the network counters of the peers that are up.
+func (d *peerdDriver) netStats() p2pcollab.NetStats {
+	d.mu.Lock()
+	peers := slices.Clone(d.peers)
+	d.mu.Unlock()
+	var sum p2pcollab.NetStats
+	for _, pp := range peers {
+		if pp == nil {
+			continue
+		}
+		if ns, err := pp.node.NetStats(context.Background()); err == nil {
+			sum.Add(ns)
+		}
+	}
+	return sum
+}

@@ -137,6 +137,10 @@ func (r *Result) writeText(b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "  cost          bytes on the wire per delivered update / size: %s; gossipsub RPC bytes: %.2f; %.1f messages per update; %d queue drops; %d event overflows; %d failed calls\n",
 		wire, r.RPCRatio, r.MsgsPerUpdate, r.Drops, r.Overflows, r.Failures)
+	if n := r.Network; n != nil {
+		fmt.Fprintf(b, "  network       %d snapshots pulled, %d pull failures, %d keys pushed, %d grant failures, %d dial failures, %d stale connections closed, %d internal errors\n",
+			n.Snapshots, n.PullFailures, n.KeyGrants, n.GrantFailures, n.DialFailures, n.StaleConns, n.InternalErrors)
+	}
 	fmt.Fprintf(b, "  resources     CPU %.1f s, peak RSS %.0f MiB, %.0f KiB heap and %.1f goroutines per peer, %.2f connections per linked pair\n",
 		r.CPU.Seconds(), float64(r.PeakRSS)/(1<<20), float64(r.HeapPerPeer)/1024, r.GoroutinesPerPeer, r.ConnsPerLink)
 }

@@ -42,16 +42,19 @@ func liveHeap() (int64, int) {
 	return int64(s[0].Value.Uint64()), runtime.NumGoroutine()
 }
 
-// LimitMemory gives the Go runtime a soft memory limit of three quarters
-// of the machine's memory, unless GOMEMLIMIT already sets one, and returns
-// the limit in force (0 if none could be found). A large run holds
-// gigabytes of live heap; with only GOGC the heap may grow to twice that
-// before a collection, and the publishing ramp makes garbage fast, so the
-// peak is several times the live heap. Under a limit the collector works
-// harder as the heap nears it instead, which is what lets the largest
-// runs fit. It changes a process-wide setting, so the command and the
-// scale test call it, not Run.
-func LimitMemory() int64 {
+// TuneGC sets the garbage collector for a large run, unless the user set
+// it: GOGC 400 instead of 100, and a soft memory limit of three quarters
+// of the machine's memory (GOMEMLIMIT). It returns the limit in force (0
+// if none). A run holds thousands of nodes whose live heap is gigabytes
+// and stays; collecting each time it grows by its own size again would
+// spend about 8% of the run's CPU re-marking it. The limit is what keeps
+// the largest runs within the machine: near it the collector works
+// harder instead of letting the heap grow. It changes process-wide
+// settings, so the command and the scale test call it, not Run.
+func TuneGC() int64 {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return debug.SetMemoryLimit(-1)
 	}

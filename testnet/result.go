@@ -2,6 +2,8 @@ package testnet
 
 import (
 	"time"
+
+	"github.com/peerd/peerd/p2pcollab"
 )
 
 // Result is what one run of one driver measured. Durations are in
@@ -81,6 +83,9 @@ type Result struct {
 	PeakRSS           int64         `json:"peak_rss_bytes"`
 	HeapPerPeer       int64         `json:"heap_per_peer_bytes"`
 	GoroutinesPerPeer float64       `json:"goroutines_per_peer"`
+	// Network sums the peerd nodes' network counters at the end of the
+	// run (nil for the baseline): snapshots pulled, retries, refusals.
+	Network *p2pcollab.NetStats `json:"network,omitempty"`
 	// ConnsPerLink is the connections open between honest peers after
 	// the warmup, per linked pair.
 	ConnsPerLink float64 `json:"connections_per_link"`

@@ -130,6 +130,10 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 	res.HeapPerPeer = (heap1 - heap0) / int64(len(w.IDs))
 	res.GoroutinesPerPeer = float64(gor1-gor0) / float64(len(w.IDs))
 	res.ConnsPerLink = float64(conns) / float64(max(1, len(links)))
+	if d, ok := r.drv.(*peerdDriver); ok {
+		ns := d.netStats()
+		res.Network = &ns
+	}
 	res.finish(s)
 	r.prog.phase("shutdown")
 	r.prog.stop()

@@ -38,7 +38,7 @@ func TestScale(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("soft memory limit: %d MiB", LimitMemory()>>20)
+	t.Logf("soft memory limit: %d MiB", TuneGC()>>20)
 	rep := &Report{Scenario: s}
 	only := os.Getenv("PEERD_TESTNET_ONLY")
 	for _, baseline := range []bool{true, false} {

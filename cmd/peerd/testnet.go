@@ -47,7 +47,7 @@ func runTestnet(ctx context.Context, e *env, args []string) error {
 	if err := s.Validate(); err != nil {
 		return usagef("testnet: %v", err)
 	}
-	testnet.LimitMemory()
+	testnet.TuneGC()
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	dir, err := os.MkdirTemp(testnet.TempRoot(), "peerd-testnet-")
