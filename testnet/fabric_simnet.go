@@ -47,10 +47,20 @@ func newSimFabric(s Scenario, n int) *simFabric {
 	f.sn = &simnet.Simnet{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		LatencyFunc: func(*simnet.Packet) time.Duration {
-			if s.Jitter <= 0 {
-				return s.Latency
+			d := s.Latency
+			if s.Jitter > 0 {
+				d += time.Duration(jrng.Int64N(int64(s.Jitter)))
 			}
-			return s.Latency + time.Duration(jrng.Int64N(int64(s.Jitter)))
+			if s.Tick <= 0 {
+				return d
+			}
+			now := time.Now()
+			at := now.Add(d)
+			on := at.Truncate(s.Tick)
+			if on.Before(at) {
+				on = on.Add(s.Tick)
+			}
+			return on.Sub(now)
 		},
 	}
 	return f

@@ -78,8 +78,8 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 func (rep *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	s := rep.Scenario
-	fmt.Fprintf(&b, "testnet: %d peers (%d adversarial), %s graph of degree %d, %d objects of %d B each, %s network, %v ±%v latency, %d Mbit/s, %.1f%% loss, seed %d\n",
-		s.Peers, s.adversaries(), s.Graph, s.Degree, s.Objects, s.Size, s.Network, s.Latency, s.Jitter, s.Bandwidth/1_000_000, 100*s.Loss, s.Seed)
+	fmt.Fprintf(&b, "testnet: %d peers (%d adversarial), %s graph of degree %d, %d objects of %d B each, %s network, %v ±%v latency (%v tick), %d Mbit/s, %.1f%% loss, seed %d\n",
+		s.Peers, s.adversaries(), s.Graph, s.Degree, s.Objects, s.Size, s.Network, s.Latency, s.Jitter, s.Tick, s.Bandwidth/1_000_000, 100*s.Loss, s.Seed)
 	for _, r := range []*Result{rep.Baseline, rep.Peerd} {
 		if r != nil {
 			r.writeText(&b)

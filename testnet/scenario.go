@@ -34,6 +34,14 @@ type Scenario struct {
 	Latency, Jitter time.Duration
 	Bandwidth       int
 	Loss            float64
+	// Tick is the resolution of the simulated network's clock (simnet):
+	// a packet arrives at the first multiple of Tick at or after its
+	// latency, so up to one Tick late. Packets due in the same tick are
+	// handled in parallel; with a continuous clock (Tick 0) nearly every
+	// packet has an instant of its own, and in virtual time the run is
+	// processed one packet at a time: 1 ms made a 200-peer run 1.9x
+	// faster in wall time and 1.4x cheaper in CPU.
+	Tick time.Duration
 
 	// Objects is the number of objects each honest peer publishes, of
 	// Size bytes each (at least 16: the first bytes identify the update).
@@ -96,6 +104,7 @@ func DefaultScenario() Scenario {
 		Network:       "simnet",
 		Latency:       20 * time.Millisecond,
 		Jitter:        5 * time.Millisecond,
+		Tick:          time.Millisecond,
 		Bandwidth:     50_000_000,
 		Objects:       4,
 		Size:          1024,
@@ -130,8 +139,8 @@ func (s Scenario) Validate() error {
 		return fmt.Errorf("rewire, oneway and blocked are shares in [0, 1] (oneway+blocked <= 1)")
 	case !share(s.Loss) || s.Loss >= 0.5:
 		return fmt.Errorf("loss = %v, want [0, 0.5)", s.Loss)
-	case s.Latency < 0 || s.Jitter < 0:
-		return fmt.Errorf("latency and jitter must not be negative")
+	case s.Latency < 0 || s.Jitter < 0 || s.Tick < 0:
+		return fmt.Errorf("latency, jitter and tick must not be negative")
 	case s.Bandwidth < 8000:
 		return fmt.Errorf("bandwidth = %d bit/s, want at least 8000", s.Bandwidth)
 	case s.Objects < 1 || s.Objects > 128:

@@ -33,6 +33,7 @@ var fields = []field{
 	{"network", "simulated network: simnet or mocknet", func(s *Scenario) any { return &s.Network }},
 	{"latency", "one-way link latency", func(s *Scenario) any { return &s.Latency }},
 	{"jitter", "uniform random extra latency per packet", func(s *Scenario) any { return &s.Jitter }},
+	{"tick", "resolution of the simulated clock: packets arrive on its multiples (0: continuous)", func(s *Scenario) any { return &s.Tick }},
 	{"bandwidth", "per-peer uplink and downlink, bits per second", func(s *Scenario) any { return &s.Bandwidth }},
 	{"loss", "share of packets lost (simnet)", func(s *Scenario) any { return &s.Loss }},
 	{"objects", "objects per honest peer", func(s *Scenario) any { return &s.Objects }},
