@@ -23,7 +23,7 @@ type NetConfig struct {
 	// liveness, retries, dialing). Default DefaultHeartbeat.
 	Heartbeat time.Duration
 	// DigestBeats is how quiet a signed-in channel must have been before
-	// the publisher sends a digest (and repeats its presence) on it: a
+	// the publisher sends a digest (with its presence version) on it: a
 	// heartbeat sends one when the channel has sent neither an update nor
 	// a digest for the last DigestBeats heartbeats less half a heartbeat,
 	// so a live channel is never silent for more than DigestBeats + 1/2
