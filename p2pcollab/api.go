@@ -45,15 +45,21 @@ type API interface {
 	// event about p reports its outcome. UnsubscribeEndpoint releases one
 	// SubscribeEndpoint (ErrNotFound when there is none).
 	//
-	// These calls, PeopleNearMe and NetStats reach other peers: a node
-	// without a network answers them with ErrServiceNotAvailable. An empty
-	// or malformed peer ID, or the user's own, is ErrInvalidArg.
+	// These calls, PeopleNearMe, Endpoints and NetStats need the network:
+	// a node without one answers them with ErrServiceNotAvailable. An
+	// empty or malformed peer ID, or the user's own, is ErrInvalidArg.
 	SubscribeEndpoint(ctx context.Context, p peer.ID) error
 	UnsubscribeEndpoint(ctx context.Context, p peer.ID) error
 	RefreshEndpoint(ctx context.Context, p peer.ID) error
 	// PeopleNearMe lists the peers signed in to near-me on the local
 	// network (PeerCollabEnumPeopleNearMe), sorted by peer ID.
 	PeopleNearMe(ctx context.Context) ([]Person, error)
+	// Endpoints lists the other peers the node follows
+	// (PeerCollabEnumEndpoints): the contacts the user watches, the peers
+	// subscribed to and the people near me, sorted by peer ID, each with
+	// its presence as last shown (PeerCollabGetPresenceInfo of another
+	// endpoint).
+	Endpoints(ctx context.Context) ([]Endpoint, error)
 	// NetStats returns the network layer's counters since the node started.
 	NetStats(ctx context.Context) (NetStats, error)
 }
@@ -67,6 +73,27 @@ type Person struct {
 	Nickname string
 	// Addrs are the addresses the node knows the peer at.
 	Addrs []multiaddr.Multiaddr
+}
+
+// Endpoint is another peer the node follows, as the user sees it. A peer
+// that is only refreshed (RefreshEndpoint) is not one: its objects are a
+// one-off pull, read with Objects.
+type Endpoint struct {
+	Peer peer.ID
+	// Nickname is the user's nickname for the peer when it is a contact,
+	// else empty.
+	Nickname string
+	// Presence is the presence last shown to the user: the value the last
+	// endpoint_presence_changed event about the peer carried, offline
+	// before any.
+	Presence Presence
+	// Objects is how many of the peer's objects the user is shown now
+	// (what Objects with ObjectQuery{Peer: Peer} returns).
+	Objects int
+	// Why the peer is listed: a contact the user watches, a peer the user
+	// subscribed to (SubscribeEndpoint), one of the people near me. Any
+	// number of them may hold.
+	Watched, Subscribed, NearMe bool
 }
 
 // Session is one application's handle on the node. Close ends it, which

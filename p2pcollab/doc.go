@@ -27,8 +27,8 @@
 //     in internal/wire, internal/seal and internal/view; docs/protocol.md
 //     describes the protocol and how this package implements it. The
 //     API's network calls (SubscribeEndpoint, UnsubscribeEndpoint,
-//     RefreshEndpoint, PeopleNearMe, NetStats) need it; without a Host
-//     they fail with status.ErrServiceNotAvailable.
+//     RefreshEndpoint, PeopleNearMe, Endpoints, NetStats) need it;
+//     without a Host they fail with status.ErrServiceNotAvailable.
 //
 // Applications use the API interface. *Node implements it in-process; the
 // client in package localapi implements it over the daemon's unix socket,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -140,6 +141,49 @@ func runNear(ctx context.Context, e *env, args []string) error {
 			nick = "-"
 		}
 		rows = append(rows, [2]string{p.Peer.String(), nick + "\t" + strings.Join(addrs, " ")})
+	}
+	return table(e.stdout, rows...)
+}
+
+func runEndpoints(ctx context.Context, e *env, args []string) error {
+	c := newCmd(e, "endpoints", "", "List the peers I follow: the contacts I watch, the peers I subscribed to and\nthe people near me, with their presence and how many of their objects I see.", true)
+	ctx, cancel, cl, _, err := oneShot(ctx, c, args, 0, 0)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	eps, err := cl.Endpoints(ctx)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return printJSONList(e.stdout, eps, localapi.NewEndpoint)
+	}
+	if len(eps) == 0 {
+		fmt.Fprintln(e.stdout, "no peer followed (watch a contact, `peerd subscribe PEER`, or sign in to near-me)")
+		return nil
+	}
+	rows := [][2]string{{"PEER", "NICKNAME\tFOLLOWED AS\tOBJECTS\tPRESENCE"}}
+	for _, ep := range eps {
+		nick := safe(ep.Nickname)
+		if nick == "" {
+			nick = "-"
+		}
+		var as []string
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{ep.Watched, "watched"}, {ep.Subscribed, "subscribed"}, {ep.NearMe, "near-me"}} {
+			if f.on {
+				as = append(as, f.name)
+			}
+		}
+		// The text comes from the peer: quoted, so it cannot drive the terminal.
+		pres := ep.Presence.Status.String()
+		if ep.Presence.Text != "" {
+			pres += " " + strconv.Quote(ep.Presence.Text)
+		}
+		rows = append(rows, [2]string{ep.Peer.String(), fmt.Sprintf("%s\t%s\t%d\t%s", nick, strings.Join(as, ","), ep.Objects, pres)})
 	}
 	return table(e.stdout, rows...)
 }

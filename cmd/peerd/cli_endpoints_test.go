@@ -9,8 +9,8 @@ import (
 	"github.com/peerd/peerd/p2pcollab/localapi"
 )
 
-// subscribe, unsubscribe, refresh and near against one daemon with nobody
-// to reach: each failure is one line and exit status 1.
+// subscribe, unsubscribe, refresh, near and endpoints against one daemon
+// with nobody to reach: each failure is one line and exit status 1.
 func TestEndpointVerbsFail(t *testing.T) {
 	dir := initDir(t, "alice")
 	daemon(t, dir)
@@ -39,8 +39,17 @@ func TestEndpointVerbsFail(t *testing.T) {
 	if out := in(t, dir, "near", "--json"); strings.TrimSpace(out) != "[]" {
 		t.Fatalf("near --json with nobody around: %q", out)
 	}
+	if out := in(t, dir, "endpoints"); !strings.Contains(out, "no peer followed") {
+		t.Fatalf("endpoints with nobody followed: %q", out)
+	}
+	if out := in(t, dir, "endpoints", "--json"); strings.TrimSpace(out) != "[]" {
+		t.Fatalf("endpoints --json with nobody followed: %q", out)
+	}
 	fail("connection failed", "refresh", ghost.ID.String())
 	fail("still subscribed", "subscribe", ghost.ID.String())
+	if out := in(t, dir, "endpoints"); !strings.Contains(out, ghost.ID.String()) || !strings.Contains(out, "subscribed") || !strings.Contains(out, "offline") {
+		t.Fatalf("endpoints while subscribed to a ghost: %q, want it listed, subscribed, offline", out)
+	}
 	if out := in(t, dir, "unsubscribe", ghost.ID.String()); !strings.Contains(out, "unsubscribed from "+ghost.ID.String()) {
 		t.Fatalf("unsubscribe: %q", out)
 	}

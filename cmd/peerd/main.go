@@ -23,6 +23,7 @@
 //	                                       and print the outcome
 //	peerd unsubscribe PEER                 stop following a peer's data
 //	peerd near                             list the people near me
+//	peerd endpoints                        list the peers I follow, their presence
 //
 // The data directory is --data-dir, else $PEERD_DATA_DIR, else
 // $XDG_DATA_HOME/peerd, else ~/.local/share/peerd. Every verb takes --help,
@@ -80,6 +81,7 @@ func init() {
 		{"unsubscribe", "PEER", "stop following a peer's data", runUnsubscribe},
 		{"refresh", "PEER", "pull a peer's objects and presence once; print the outcome", runRefresh},
 		{"near", "", "list the people near me", runNear},
+		{"endpoints", "", "list the peers I follow, with their presence", runEndpoints},
 		{"testnet", "[flags] [--scenario FILE] [--baseline] [--json] [--svg FILE]", "simulate thousands of peers in one process and report", runTestnet},
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"syscall"
 	"testing"
@@ -50,6 +51,11 @@ func TestObjectsTravelBetweenDaemons(t *testing.T) {
 	t.Logf("bob saw alice's object %v after it was published", time.Since(began).Round(time.Millisecond))
 	if out := in(t, bDir, "objects", "--peer", aID.String()); !strings.Contains(out, id.String()) {
 		t.Fatalf("peerd objects --peer on bob: %q, want alice's object", out)
+	}
+	var eps []localapi.Endpoint
+	if out := in(t, bDir, "endpoints", "--json"); json.Unmarshal([]byte(out), &eps) != nil || len(eps) != 1 ||
+		eps[0] != (localapi.Endpoint{Peer: aID.String(), Nickname: "alice", Presence: localapi.Presence{Status: "online"}, Objects: 1, Watched: true}) {
+		t.Fatalf("peerd endpoints --json on bob: %q, want alice, watched, online, 1 object", out)
 	}
 
 	if err := pub.cmd.Process.Kill(); err != nil { // SIGKILL

@@ -16,6 +16,7 @@ import (
 var endpointTests = []test{
 	{"EndpointCallsRefuseBadPeerIDs", testEndpointBadPeers},
 	{"EndpointCallsNeedANetwork", testEndpointNoNetwork},
+	{"EndpointsNeedANetwork", testEndpointsNoNetwork},
 }
 
 // endpointCalls are the three calls that name a peer.
@@ -66,5 +67,27 @@ func testEndpointNoNetwork(t *testing.T, api p2pcollab.API) {
 	must(t, "SetPresence", api.SetPresence(ctx, p2pcollab.Presence{Status: p2pcollab.PresenceBusy}))
 	if e := next(t, ev); e.Type != p2pcollab.EventMyPresenceChanged {
 		t.Fatalf("got %v about %s, want my_presence_changed (no request was under way)", e.Type, e.Peer)
+	}
+}
+
+// Endpoints on a node without a network is ErrServiceNotAvailable with no
+// list, even when the trust list names a watched contact that a node with
+// a network would list (offline): an empty list would claim that the
+// user follows nobody. What it lists on a network, sorted, is tested in
+// p2pcollab and, through the socket, in localapi.
+func testEndpointsNoNetwork(t *testing.T, api p2pcollab.API) {
+	ctx := ctxFor(t)
+	friend := newSomeone(t, "friend")
+	_, err := api.AddContact(ctx, friend.card, true, true)
+	must(t, "AddContact", err)
+	for _, when := range []string{"signed out", "signed in"} {
+		if when == "signed in" {
+			signIn(t, api, p2pcollab.ScopeAll)
+		}
+		eps, err := api.Endpoints(ctx)
+		wantErr(t, "Endpoints "+when, err, status.ErrServiceNotAvailable)
+		if eps != nil {
+			t.Fatalf("Endpoints %s: got %v with the error, want nil", when, eps)
+		}
 	}
 }

@@ -129,6 +129,7 @@ func testCancelledContext(t *testing.T, api p2pcollab.API) {
 		"Events":       func() error { _, err := api.Events(ctx, p2pcollab.EventFilter{}); return err },
 		"Contacts":     func() error { _, err := api.Contacts(ctx); return err },
 		"PeopleNearMe": func() error { _, err := api.PeopleNearMe(ctx); return err },
+		"Endpoints":    func() error { _, err := api.Endpoints(ctx); return err },
 		"NetStats":     func() error { _, err := api.NetStats(ctx); return err },
 	}
 	stranger := newSomeone(t, "stranger").id.ID

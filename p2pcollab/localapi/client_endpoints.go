@@ -59,6 +59,23 @@ func (c *Client) PeopleNearMe(ctx context.Context) ([]p2pcollab.Person, error) {
 	return out, nil
 }
 
+// Endpoints implements p2pcollab.API.
+func (c *Client) Endpoints(ctx context.Context) ([]p2pcollab.Endpoint, error) {
+	var ws []Endpoint
+	if err := c.do(ctx, http.MethodGet, "/v1/endpoints", nil, nil, nil, &ws); err != nil {
+		return nil, err
+	}
+	out := make([]p2pcollab.Endpoint, 0, len(ws))
+	for _, w := range ws {
+		e, err := fromEndpoint(w)
+		if err != nil {
+			return nil, malformed("endpoint", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 // NetStats implements p2pcollab.API.
 func (c *Client) NetStats(ctx context.Context) (p2pcollab.NetStats, error) {
 	var w NetStats

@@ -37,6 +37,8 @@ func TestClientAgainstABadDaemon(t *testing.T) {
 			w.Write([]byte(`{"peerID":"garbage","signedIn":"all"}`))
 		case "/v1/objects":
 			w.Write([]byte(`[{"id":"x","data":"!!","scope":"all","peer":""}]`))
+		case "/v1/endpoints":
+			w.Write([]byte(`[{"peer":"garbage","presence":{"status":"online"},"objects":1}]`))
 		case "/v1/contacts":
 			w.WriteHeader(500)
 			w.Write([]byte("oops, not JSON"))
@@ -59,6 +61,9 @@ func TestClientAgainstABadDaemon(t *testing.T) {
 	}
 	if _, err := c.Objects(ctx, p2pcollab.ObjectQuery{}); err == nil || !strings.Contains(err.Error(), "malformed") {
 		t.Errorf("bad objects: got %v, want a malformed-response error", err)
+	}
+	if eps, err := c.Endpoints(ctx); err == nil || eps != nil || !strings.Contains(err.Error(), "malformed endpoint") {
+		t.Errorf("bad endpoints: got %v %v, want a malformed-response error and no list", eps, err)
 	}
 	if _, err := c.Contacts(ctx); err == nil || !strings.Contains(err.Error(), "500") {
 		t.Errorf("non-JSON error: got %v, want one naming the HTTP status", err)

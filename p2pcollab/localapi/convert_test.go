@@ -86,6 +86,42 @@ func TestPersonAndNetStatsRoundTrip(t *testing.T) {
 	}
 }
 
+// An endpoint survives JSON unchanged; a negative object count, a bad
+// peer ID or presence is refused.
+func TestEndpointRoundTrip(t *testing.T) {
+	id, err := identity.Generate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []p2pcollab.Endpoint{
+		{Peer: id.ID, Nickname: "bob", Presence: p2pcollab.Presence{Status: p2pcollab.PresenceAway, Text: "lunch"}, Objects: 2, Watched: true, NearMe: true},
+		{Peer: id.ID, Subscribed: true},
+	} {
+		b, err := json.Marshal(NewEndpoint(e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w Endpoint
+		if err := json.Unmarshal(b, &w); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := fromEndpoint(w); err != nil || got != e {
+			t.Fatalf("endpoint %s: got %+v %v, want %+v", b, got, err, e)
+		}
+	}
+	ok := NewEndpoint(p2pcollab.Endpoint{Peer: id.ID})
+	for name, w := range map[string]Endpoint{
+		"negative objects": {Peer: ok.Peer, Presence: ok.Presence, Objects: -1},
+		"bad peer":         {Peer: "12D3KooW", Presence: ok.Presence},
+		"no presence":      {Peer: ok.Peer},
+		"bad presence":     {Peer: ok.Peer, Presence: Presence{Status: "sleepy"}},
+	} {
+		if _, err := fromEndpoint(w); !errors.Is(err, status.ErrInvalidArg) {
+			t.Errorf("%s: got %v, want invalid argument", name, err)
+		}
+	}
+}
+
 func TestParseObjectID(t *testing.T) {
 	for _, s := range []string{"6ba7b810-9dad-11d1-80b4-00c04fd430c8", "6BA7B810-9DAD-11D1-80B4-00C04FD430C8"} {
 		if id, err := ParseObjectID(s); err != nil || id != objID {

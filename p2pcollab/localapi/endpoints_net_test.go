@@ -114,6 +114,15 @@ func TestEndpointsOverTheNetwork(t *testing.T) {
 	if err != nil || len(objs) != 1 || string(objs[0].Data) != "nearby" {
 		t.Fatalf("alice's objects after subscribing: got %v %v", objs, err)
 	}
+	// Through the socket, the endpoints are the node's, value for value.
+	eps, err := bob.Endpoints(ctx)
+	if err != nil || len(eps) != 1 || eps[0].Peer != aliceID || !eps[0].Subscribed || !eps[0].NearMe || eps[0].Watched ||
+		eps[0].Objects != 1 || eps[0].Presence.Status != p2pcollab.PresenceOnline {
+		t.Fatalf("endpoints after subscribing: got %+v %v, want alice, subscribed and near me, online, 1 object", eps, err)
+	}
+	if direct, err := bobNode.Endpoints(ctx); err != nil || !slices.Equal(eps, direct) {
+		t.Fatalf("endpoints: the client got %+v, the node has %+v %v", eps, direct, err)
+	}
 	if err := bob.UnsubscribeEndpoint(ctx, aliceID); err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,8 @@ func TestEndpointRequestsWithoutNetwork(t *testing.T) {
 		{"query parameter", "POST", other + "/subscribe?watch=1", "", 400, "E_INVALIDARG"},
 		{"query on near", "GET", "/v1/near?all=1", "", 400, "E_INVALIDARG"},
 		{"query on netstats", "GET", "/v1/netstats?reset=1", "", 400, "E_INVALIDARG"},
+		{"query on endpoints", "GET", "/v1/endpoints?peer=x", "", 400, "E_INVALIDARG"},
+		{"endpoints are not deleted", "DELETE", "/v1/endpoints", "", 405, "E_INVALIDARG"},
 		{"wrong method", "PUT", other + "/subscribe", "", 405, "E_INVALIDARG"},
 		{"refresh is not deleted", "DELETE", other + "/refresh", "", 405, "E_INVALIDARG"},
 		{"unknown endpoint call", "POST", other + "/follow", "", 404, "E_INVALIDARG"},
@@ -51,6 +53,7 @@ func TestEndpointRequestsWithoutNetwork(t *testing.T) {
 		{"refresh", "POST", other + "/refresh", "", 503, "PEER_E_SERVICE_NOT_AVAILABLE"},
 		{"people near me", "GET", "/v1/near", "", 503, "PEER_E_SERVICE_NOT_AVAILABLE"},
 		{"net stats", "GET", "/v1/netstats", "", 503, "PEER_E_SERVICE_NOT_AVAILABLE"},
+		{"endpoints", "GET", "/v1/endpoints", "", 503, "PEER_E_SERVICE_NOT_AVAILABLE"},
 	}
 	for _, tc := range cases {
 		a := d.send(t, tc.method, tc.target, nil, tc.body)

@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /v1/endpoints/{peer}/subscribe", s.unary(s.unsubscribe))
 	m.HandleFunc("POST /v1/endpoints/{peer}/refresh", s.unary(s.refresh))
 	m.HandleFunc("GET /v1/near", s.unary(s.peopleNearMe))
+	m.HandleFunc("GET /v1/endpoints", s.unary(s.listEndpoints))
 	m.HandleFunc("GET /v1/netstats", s.unary(s.netStats))
 	m.HandleFunc("GET /v1/events", s.events)
 }

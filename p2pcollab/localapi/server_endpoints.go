@@ -9,7 +9,8 @@ import (
 )
 
 // The calls that reach other peers: subscribe, unsubscribe and refresh a
-// peer's data, people near me, the network counters.
+// peer's data, people near me, the endpoints followed, the network
+// counters.
 
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, _ url.Values) {
 	s.endpointCall(w, r, s.api.SubscribeEndpoint, http.StatusAccepted)
@@ -52,6 +53,19 @@ func (s *Server) peopleNearMe(w http.ResponseWriter, r *http.Request, _ url.Valu
 	out := make([]Person, 0, len(people))
 	for _, p := range people {
 		out = append(out, NewPerson(p))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) listEndpoints(w http.ResponseWriter, r *http.Request, _ url.Values) {
+	eps, err := s.api.Endpoints(r.Context())
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	out := make([]Endpoint, 0, len(eps))
+	for _, e := range eps {
+		out = append(out, NewEndpoint(e))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -94,6 +94,19 @@ type Person struct {
 	Addrs    []string `json:"addrs"`
 }
 
+// Endpoint is one entry of GET /v1/endpoints: another peer the daemon
+// follows, with its presence as last shown and how many of its objects
+// are shown.
+type Endpoint struct {
+	Peer       string   `json:"peer"`
+	Nickname   string   `json:"nickname,omitempty"` // the contact's, if the peer is one
+	Presence   Presence `json:"presence"`
+	Objects    int      `json:"objects"`
+	Watched    bool     `json:"watched"`
+	Subscribed bool     `json:"subscribed"`
+	NearMe     bool     `json:"nearMe"`
+}
+
 // NetStats is the response of GET /v1/netstats: the network layer's
 // counters since the daemon started (see p2pcollab.NetStats). It converts
 // to and from p2pcollab.NetStats directly, so the two cannot drift apart.
