@@ -41,9 +41,15 @@ func EncodePresence(ch Channel, p Presence) ([]byte, error) {
 	b := make([]byte, 0, 2+4*maxVarint+len(p.Data))
 	b = append(b, header(TypePresence)...)
 	b = binary.AppendUvarint(b, p.Epoch)
+	return appendPresenceBody(b, p), nil
+}
+
+// appendPresenceBody appends what follows the epoch: version, key id and
+// data. A Snapshot carries a presence in this form, under its own epoch.
+func appendPresenceBody(b []byte, p Presence) []byte {
 	b = binary.AppendUvarint(b, p.Version)
 	b = binary.AppendUvarint(b, uint64(p.KeyID))
-	return appendData(b, p.Data), nil
+	return appendData(b, p.Data)
 }
 
 // DecodePresence decodes a presence received on channel ch. The payload's
@@ -54,6 +60,18 @@ func DecodePresence(ch Channel, b []byte) (Presence, error) {
 	r.header(TypePresence)
 	var p Presence
 	p.Epoch = r.uvarint("presence epoch")
+	r.presenceBody(ch, &p)
+	if err := r.end(TypePresence); err != nil {
+		return Presence{}, err
+	}
+	if err := p.check(ch); err != nil {
+		return Presence{}, err
+	}
+	return p, nil
+}
+
+// presenceBody reads what appendPresenceBody wrote into p.
+func (r *reader) presenceBody(ch Channel, p *Presence) {
 	p.Version = r.uvarint("presence version")
 	keyID := r.uvarint("presence key id")
 	if r.err == nil {
@@ -65,11 +83,4 @@ func DecodePresence(ch Channel, b []byte) (Presence, error) {
 		lo, hi = lo+SealOverhead, hi+SealOverhead
 	}
 	p.Data = r.data(lo, hi, "presence data")
-	if err := r.end(TypePresence); err != nil {
-		return Presence{}, err
-	}
-	if err := p.check(ch); err != nil {
-		return Presence{}, err
-	}
-	return p, nil
 }

@@ -117,10 +117,7 @@ func EncodeSnapshot(ch Channel, s Snapshot) ([]byte, error) {
 	if p := s.Presence; p == nil {
 		b = append(b, 0)
 	} else {
-		b = append(b, 1)
-		b = binary.AppendUvarint(b, p.Version)
-		b = binary.AppendUvarint(b, uint64(p.KeyID))
-		b = appendData(b, p.Data)
+		b = appendPresenceBody(append(b, 1), *p)
 	}
 	return b, nil
 }
@@ -158,19 +155,8 @@ func DecodeSnapshot(ch Channel, b []byte) (Snapshot, error) {
 	switch flag := r.byte("snapshot presence flag"); {
 	case r.err != nil || flag == 0:
 	case flag == 1:
-		p := &Presence{Epoch: s.Epoch}
-		p.Version = r.uvarint("snapshot presence version")
-		keyID := r.uvarint("snapshot presence key id")
-		if r.err == nil {
-			r.err = ch.checkKeyID(keyID)
-		}
-		p.KeyID = uint32(keyID)
-		plo, phi := 1, MaxPresenceData
-		if ch.Sealed() {
-			plo, phi = plo+SealOverhead, phi+SealOverhead
-		}
-		p.Data = r.data(plo, phi, "snapshot presence data")
-		s.Presence = p
+		s.Presence = &Presence{Epoch: s.Epoch}
+		r.presenceBody(ch, s.Presence)
 	default:
 		r.fail("snapshot: presence flag %d (want 0 or 1)", flag)
 	}
