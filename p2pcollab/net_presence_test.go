@@ -78,3 +78,25 @@ func waitPresence(t *testing.T, p, other *simPeer, want Presence, d time.Duratio
 		}
 	}
 }
+
+// A publisher that restarts starts a new epoch without the presence it
+// had set: its watchers must stop showing the old one (plain online), not
+// keep "away" from a daemon that no longer says so.
+func TestRestartedPublisherDropsOldPresence(t *testing.T) {
+	simTest(t, func(t *testing.T) {
+		net := newSimNet(t)
+		aliceID, aliceDir := mustIdentity(t), t.TempDir()
+		alice := net.startPeer("alice", aliceID, aliceDir, ScopeInternet)
+		bob := net.newPeer("bob", ScopeInternet)
+		befriend(alice, bob)
+		away := Presence{Status: PresenceAway, Text: "back at two"}
+		if err := alice.node.SetPresence(context.Background(), away); err != nil {
+			t.Fatal(err)
+		}
+		waitPresence(t, bob, alice, away, 10*time.Second)
+
+		alice.crash()
+		alice = net.startPeer("alice", aliceID, aliceDir, ScopeInternet)
+		waitPresence(t, bob, alice, Presence{Status: PresenceOnline}, 20*time.Second)
+	})
+}
