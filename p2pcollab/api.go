@@ -38,18 +38,15 @@ type API interface {
 	// Events registers for events. The stream must be closed.
 	Events(ctx context.Context, f EventFilter) (EventStream, error)
 
-	// SubscribeEndpoint follows peer p's objects and presence
-	// (PeerCollabSubscribeEndpointData) until as many UnsubscribeEndpoint
-	// calls; RefreshEndpoint pulls them once (PeerCollabRefreshEndpointData).
-	// Both return once the request is under way: a request_status_changed
-	// event about p reports its outcome. UnsubscribeEndpoint releases one
-	// SubscribeEndpoint (ErrNotFound when there is none).
+	// RefreshEndpoint pulls peer p's objects and presence once
+	// (PeerCollabRefreshEndpointData); Session.SubscribeEndpoint follows
+	// them. It returns once the request is under way: a
+	// request_status_changed event about p reports its outcome.
 	//
-	// These calls, PeopleNearMe, Endpoints and NetStats need the network:
-	// a node without one answers them with ErrServiceNotAvailable. An
-	// empty or malformed peer ID, or the user's own, is ErrInvalidArg.
-	SubscribeEndpoint(ctx context.Context, p peer.ID) error
-	UnsubscribeEndpoint(ctx context.Context, p peer.ID) error
+	// RefreshEndpoint, the Session's subscriptions, PeopleNearMe,
+	// Endpoints and NetStats need the network: a node without one answers
+	// them with ErrServiceNotAvailable. An empty or malformed peer ID, or
+	// the user's own, is ErrInvalidArg.
 	RefreshEndpoint(ctx context.Context, p peer.ID) error
 	// PeopleNearMe lists the peers signed in to near-me on the local
 	// network (PeerCollabEnumPeopleNearMe), sorted by peer ID.
@@ -91,16 +88,35 @@ type Endpoint struct {
 	// (what Objects with ObjectQuery{Peer: Peer} returns).
 	Objects int
 	// Why the peer is listed: a contact the user watches, a peer the user
-	// subscribed to (SubscribeEndpoint), one of the people near me. Any
+	// subscribed to (Session.SubscribeEndpoint), one of the people near me. Any
 	// number of them may hold.
 	Watched, Subscribed, NearMe bool
 }
 
 // Session is one application's handle on the node. Close ends it, which
-// deletes every object it owns.
+// deletes every object it owns and releases every subscription it holds;
+// so does the end of the application's connection to the daemon, however
+// the application ended.
 type Session interface {
 	SetObject(ctx context.Context, id uuid.UUID, data []byte, scope Scope) error
 	DeleteObject(ctx context.Context, id uuid.UUID) error
+
+	// SubscribeEndpoint follows peer p's objects and presence
+	// (PeerCollabSubscribeEndpointData) on behalf of this session, until
+	// it has called UnsubscribeEndpoint as many times or ends, as the
+	// original releases an application's subscriptions when it exits.
+	// It returns once the request is under way: a request_status_changed
+	// event about p reports the first pull's outcome. The node follows p
+	// while any session subscribes to it. UnsubscribeEndpoint releases
+	// one of this session's subscriptions to p (ErrNotFound when it holds
+	// none; another session's do not count).
+	//
+	// Both need the network (else ErrServiceNotAvailable) and check p as
+	// RefreshEndpoint does; SubscribeEndpoint needs a sign-in
+	// (ErrNotSignedIn). On an ended session they fail as SetObject does.
+	SubscribeEndpoint(ctx context.Context, p peer.ID) error
+	UnsubscribeEndpoint(ctx context.Context, p peer.ID) error
+
 	Close() error
 }
 

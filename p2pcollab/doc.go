@@ -26,9 +26,15 @@
 //     near-me discovery, and contact dialing. The deterministic parts live
 //     in internal/wire, internal/seal and internal/view; docs/protocol.md
 //     describes the protocol and how this package implements it. The
-//     API's network calls (SubscribeEndpoint, UnsubscribeEndpoint,
-//     RefreshEndpoint, PeopleNearMe, Endpoints, NetStats) need it;
+//     network calls (RefreshEndpoint, PeopleNearMe, Endpoints, NetStats,
+//     and a Session's SubscribeEndpoint and UnsubscribeEndpoint) need it;
 //     without a Host they fail with status.ErrServiceNotAvailable.
+//
+// Sessions own what an application asked for: the objects it set last
+// and the peers it subscribed to. When a session ends (Close, the end of
+// its connection to the daemon, node shutdown) its objects are deleted
+// and its subscriptions released, so the node follows a peer only while
+// some live application subscribes to it.
 //
 // Applications use the API interface. *Node implements it in-process; the
 // client in package localapi implements it over the daemon's unix socket,

@@ -64,6 +64,7 @@ type netLayer struct {
 	remotes map[peer.ID]*remote
 	grants  seal.Grants
 	pullSeq uint64 // ids of background pulls
+	subSeq  uint64 // the Registry's SubscriptionSeq last followed
 
 	// topics maps the name of every topic the node has joined to its
 	// channel and publisher, so that validating a message does not decode

@@ -143,7 +143,7 @@ func TestHostilePublisherCannotBreakLimits(t *testing.T) {
 		mallory.connect(bob)
 		topic := wire.Topic(wire.NearMe, mallory.id.ID)
 		mallory.topic(topic)
-		if err := bob.node.SubscribeEndpoint(context.Background(), mallory.id.ID); err != nil {
+		if err := bob.session().SubscribeEndpoint(context.Background(), mallory.id.ID); err != nil {
 			t.Fatal(err)
 		}
 		if e := bob.next(35*time.Second, EventRequestStatusChanged); e.Result != nil {

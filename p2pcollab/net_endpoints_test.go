@@ -36,7 +36,8 @@ func TestEndpointsShowPresenceAndObjects(t *testing.T) {
 		if _, err := bob.node.UpdateContact(ctx, carol.id.ID, ContactUpdate{Nickname: &carolNick}); err != nil {
 			t.Fatal(err)
 		}
-		if err := bob.node.SubscribeEndpoint(ctx, carol.id.ID); err != nil {
+		bobApp := bob.session()
+		if err := bobApp.SubscribeEndpoint(ctx, carol.id.ID); err != nil {
 			t.Fatal(err)
 		}
 		bob.await(10*time.Second, isPresence(alice.id.ID, PresenceOnline), isPresence(carol.id.ID, PresenceOnline), isRequestOK(carol.id.ID))
@@ -63,7 +64,7 @@ func TestEndpointsShowPresenceAndObjects(t *testing.T) {
 		wantEndpoints(t, bob, aliceEntry, carolEntry)
 
 		// Unsubscribed, carol is no longer followed, so no longer listed.
-		if err := bob.node.UnsubscribeEndpoint(ctx, carol.id.ID); err != nil {
+		if err := bobApp.UnsubscribeEndpoint(ctx, carol.id.ID); err != nil {
 			t.Fatal(err)
 		}
 		wantEndpoints(t, bob, aliceEntry)
@@ -90,7 +91,7 @@ func TestEndpointsListPeopleNearMe(t *testing.T) {
 		bobEntry := Endpoint{Peer: bob.id.ID, Presence: Presence{Status: PresenceOffline}, NearMe: true}
 		wantEndpoints(t, alice, bobEntry)
 
-		if err := alice.node.SubscribeEndpoint(context.Background(), bob.id.ID); err != nil {
+		if err := alice.session().SubscribeEndpoint(context.Background(), bob.id.ID); err != nil {
 			t.Fatal(err)
 		}
 		alice.await(35*time.Second, isPresence(bob.id.ID, PresenceOnline), isRequestOK(bob.id.ID))

@@ -146,7 +146,8 @@ func TestNearMeObjectsNeedASubscription(t *testing.T) {
 		bob.next(10*time.Second, EventPeopleNearMeChanged)
 		bob.noEvent(3*time.Second, EventEndpointObjectChanged)
 
-		if err := bob.node.SubscribeEndpoint(context.Background(), alice.id.ID); err != nil {
+		bobApp := bob.session()
+		if err := bobApp.SubscribeEndpoint(context.Background(), alice.id.ID); err != nil {
 			t.Fatal(err)
 		}
 		// The objects show (bob already followed alice for people near me),
@@ -162,7 +163,7 @@ func TestNearMeObjectsNeedASubscription(t *testing.T) {
 		}
 		carol.noEvent(3*time.Second, EventEndpointObjectChanged)
 
-		if err := bob.node.UnsubscribeEndpoint(context.Background(), alice.id.ID); err != nil {
+		if err := bobApp.UnsubscribeEndpoint(context.Background(), alice.id.ID); err != nil {
 			t.Fatal(err)
 		}
 		wantObjectEvent(t, bob.objectEvent(5*time.Second), ChangeDeleted, alice.id.ID, nthID(1), "")

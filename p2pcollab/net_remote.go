@@ -21,7 +21,6 @@ import (
 type remote struct {
 	id       peer.ID
 	ch       [3]remoteChannel // indexed by wire.Channel
-	subs     int              // SubscribeEndpoint references
 	refresh  bool             // a RefreshEndpoint result is on show
 	nearMe   bool             // found on the local network
 	shown    map[uuid.UUID]Object
@@ -65,20 +64,34 @@ func (nw *netLayer) wantsChannel(r *remote, c contacts.Contact, isContact bool, 
 		return false
 	}
 	if ch == wire.Internet {
-		return isContact && c.Watch || r.subs > 0
+		return isContact && c.Watch || nw.subscribed(r)
 	}
-	return r.nearMe || r.subs > 0
+	return r.nearMe || nw.subscribed(r)
 }
 
 // visible reports whether r's objects and presence are shown to the user.
 // Near-me peers are followed for people near me, but their objects are
-// shown only after SubscribeEndpoint (or RefreshEndpoint).
+// shown only after Session.SubscribeEndpoint (or RefreshEndpoint).
 func (nw *netLayer) visible(r *remote) bool {
-	if r.subs > 0 || r.refresh {
+	if nw.subscribed(r) || r.refresh {
 		return true
 	}
 	c, err := nw.n.cfg.Contacts.Get(r.id)
 	return err == nil && c.Watch && r.id != nw.self
+}
+
+// subscribed reports whether some live session subscribes to r: the
+// Registry owns the subscriptions (registry_subs.go), so when the last
+// session holding r ends, the node stops following it. n.mu held.
+func (nw *netLayer) subscribed(r *remote) bool { return nw.n.reg.Subscribed(r.id) > 0 }
+
+// followSubscriptions follows the subscriptions as they are now, when
+// they changed since it last ran. n.mu held.
+func (nw *netLayer) followSubscriptions() {
+	if seq := nw.n.reg.SubscriptionSeq(); seq != nw.subSeq {
+		nw.subSeq = seq
+		nw.updateFollows()
+	}
 }
 
 // updateFollows recomputes which channels of which peers the node follows
@@ -90,6 +103,9 @@ func (nw *netLayer) updateFollows() {
 		if id != nw.self {
 			nw.remote(id)
 		}
+	}
+	for id := range nw.n.reg.SubscribedPeers() {
+		nw.remote(id)
 	}
 	var events []Event
 	for id, r := range nw.remotes {
@@ -119,7 +135,7 @@ func (nw *netLayer) updateFollows() {
 			nw.grants.Forget(id)
 		}
 		events = append(events, nw.reconcileShown(r)...)
-		if !r.ch[wire.Internet].follow && !r.ch[wire.NearMe].follow && !r.refresh && r.subs == 0 && !r.nearMe {
+		if !r.ch[wire.Internet].follow && !r.ch[wire.NearMe].follow && !r.refresh && !nw.subscribed(r) && !r.nearMe {
 			delete(nw.remotes, id)
 		}
 	}

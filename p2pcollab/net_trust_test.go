@@ -36,7 +36,7 @@ func TestOnlyAllowedWatchersSee(t *testing.T) {
 
 		ctx := context.Background()
 		for _, p := range []*simPeer{dave, mallory} {
-			if err := p.node.SubscribeEndpoint(ctx, alice.id.ID); err != nil {
+			if err := p.session().SubscribeEndpoint(ctx, alice.id.ID); err != nil {
 				t.Fatal(err)
 			}
 			e := p.next(35*time.Second, EventRequestStatusChanged)

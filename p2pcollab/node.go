@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/multiformats/go-multiaddr"
 	"github.com/peerd/peerd/contacts"
 	"github.com/peerd/peerd/identity"
@@ -118,11 +119,13 @@ func (n *Node) emit(events []Event) {
 	}
 }
 
-// afterChange lets the network follow the signed-in scopes after a
-// registry call. n.mu held.
+// afterChange lets the network follow the signed-in scopes and the
+// subscriptions after a registry call, whichever call changed them
+// (a session that ends releases its subscriptions). n.mu held.
 func (n *Node) afterChange() {
 	if n.net != nil {
 		n.net.signedInChanged(n.reg.SignedIn())
+		n.net.followSubscriptions()
 	}
 }
 
@@ -283,13 +286,25 @@ func (s *nodeSession) SetObject(ctx context.Context, id uuid.UUID, data []byte, 
 func (s *nodeSession) DeleteObject(ctx context.Context, id uuid.UUID) error {
 	return s.n.do(ctx, func(r *Registry) ([]Event, error) {
 		if !r.HasSession(s.id) {
-			return nil, status.Errorf(status.ErrInvalidArg, "session has ended")
+			return nil, errSessionEnded
 		}
 		return r.DeleteObject(id)
 	})
 }
 
-// Close ends the session; its objects are deleted. Closing twice is a no-op.
+// errSessionEnded answers a call on a session that has ended.
+var errSessionEnded = status.Errorf(status.ErrInvalidArg, "session has ended")
+
+func (s *nodeSession) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return s.n.subscribeEndpoint(ctx, s.id, p)
+}
+
+func (s *nodeSession) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return s.n.unsubscribeEndpoint(ctx, s.id, p)
+}
+
+// Close ends the session; its objects are deleted and its subscriptions
+// released. Closing twice is a no-op.
 func (s *nodeSession) Close() error {
 	s.once.Do(func() {
 		s.n.mu.Lock()

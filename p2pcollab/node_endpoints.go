@@ -47,9 +47,9 @@ func (nw *netLayer) endpoints() []Endpoint {
 	for id, r := range nw.remotes {
 		// NearMe is inPeople, not nearMe (merely discovered): the list
 		// agrees with PeopleNearMe and people_near_me_changed.
-		if r.subs > 0 || r.inPeople {
+		if sub := nw.subscribed(r); sub || r.inPeople {
 			e := entry(id)
-			e.Subscribed, e.NearMe = r.subs > 0, r.inPeople
+			e.Subscribed, e.NearMe = sub, r.inPeople
 		}
 	}
 	out := make([]Endpoint, 0, len(byID))

@@ -23,9 +23,23 @@ var errNoNetwork = status.Errorf(status.ErrServiceNotAvailable, "the node has no
 
 // onNetwork runs f under the lock on a running node with a network.
 func (n *Node) onNetwork(ctx context.Context, f func(r *Registry, nw *netLayer) error) error {
+	return n.onNetworkAs(ctx, noSession, f)
+}
+
+// noSession is no session's ID (sessions are numbered from 1).
+const noSession SessionID = 0
+
+// onNetworkAs is onNetwork for a call made by session sess (unless
+// noSession): an ended session is refused before the network is looked
+// at, as the local API refuses an ended session's token before it calls
+// the node.
+func (n *Node) onNetworkAs(ctx context.Context, sess SessionID, f func(r *Registry, nw *netLayer) error) error {
 	return n.do(ctx, func(r *Registry) ([]Event, error) {
 		if err := r.check(); err != nil {
 			return nil, err
+		}
+		if sess != noSession && !r.HasSession(sess) {
+			return nil, errSessionEnded
 		}
 		if n.net == nil {
 			return nil, errNoNetwork
@@ -62,53 +76,56 @@ func (n *Node) NetStats(ctx context.Context) (NetStats, error) {
 	return st, err
 }
 
-// SubscribeEndpoint implements API: it follows p's near-me objects, and
-// its internet objects if p allows the user to watch it, until as many
-// UnsubscribeEndpoint calls. The request_status_changed event reports the
-// first pull: nil, or an error wrapping ErrConnectionFailed (unreachable),
-// ErrAccessDenied (not allowed), ErrNotSignedIn (p publishes nothing the
-// user may pull) or ErrTimeout (no answer within RequestTimeout). Watched
-// contacts are followed without it. It needs a sign-in.
-func (n *Node) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
-	return n.request(ctx, p, func(r *remote) { r.subs++ })
+// subscribeEndpoint implements Session.SubscribeEndpoint for session
+// sess: it follows p's near-me objects, and its internet objects if p
+// allows the user to watch it, until the session has called
+// UnsubscribeEndpoint as many times or ended. The request_status_changed
+// event reports the first pull: nil, or an error wrapping
+// ErrConnectionFailed (unreachable), ErrAccessDenied (not allowed),
+// ErrNotSignedIn (p publishes nothing the user may pull) or ErrTimeout (no
+// answer within RequestTimeout). Watched contacts are followed without
+// it. It needs a sign-in.
+func (n *Node) subscribeEndpoint(ctx context.Context, sess SessionID, p peer.ID) error {
+	// The Registry records the subscription; afterChange makes the
+	// network follow p (see followSubscriptions).
+	return n.request(ctx, sess, p, func(r *Registry, _ *netLayer) error { return r.Subscribe(sess, p) })
 }
 
-// UnsubscribeEndpoint implements API.
-func (n *Node) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
+// unsubscribeEndpoint implements Session.UnsubscribeEndpoint.
+func (n *Node) unsubscribeEndpoint(ctx context.Context, sess SessionID, p peer.ID) error {
 	if err := n.checkPeer(ctx, p); err != nil {
 		return err
 	}
-	return n.onNetwork(ctx, func(_ *Registry, nw *netLayer) error {
-		rem := nw.remotes[p]
-		if rem == nil || rem.subs == 0 {
-			return status.Errorf(status.ErrNotFound, "not subscribed to %s", p)
+	return n.onNetworkAs(ctx, sess, func(r *Registry, _ *netLayer) error { return r.Unsubscribe(sess, p) })
+}
+
+// RefreshEndpoint implements API: it pulls p's current data once;
+// afterwards Objects with Peer p returns it, until the next refresh. The
+// outcome arrives as for Session.SubscribeEndpoint.
+func (n *Node) RefreshEndpoint(ctx context.Context, p peer.ID) error {
+	return n.request(ctx, noSession, p, func(r *Registry, nw *netLayer) error {
+		if r.SignedIn() == ScopeNone {
+			return status.Errorf(status.ErrNotSignedIn, "sign in before reaching other peers")
 		}
-		rem.subs--
+		nw.remote(p).refresh = true
 		nw.updateFollows()
 		return nil
 	})
 }
 
-// RefreshEndpoint implements API: it pulls p's current data once;
-// afterwards Objects with Peer p returns it, until the next refresh. The
-// outcome arrives as for SubscribeEndpoint.
-func (n *Node) RefreshEndpoint(ctx context.Context, p peer.ID) error {
-	return n.request(ctx, p, func(r *remote) { r.refresh = true })
-}
-
-func (n *Node) request(ctx context.Context, p peer.ID, mark func(*remote)) error {
+// request runs mark, which records what the request is for, and starts
+// pulling p once; mark fails the call when the node may not reach p.
+func (n *Node) request(ctx context.Context, sess SessionID, p peer.ID, mark func(*Registry, *netLayer) error) error {
 	if err := n.checkPeer(ctx, p); err != nil {
 		return err
 	}
 	var chans []wire.Channel
 	var nw *netLayer
-	err := n.onNetwork(ctx, func(r *Registry, l *netLayer) error {
-		if r.SignedIn() == ScopeNone {
-			return status.Errorf(status.ErrNotSignedIn, "sign in before reaching other peers")
+	err := n.onNetworkAs(ctx, sess, func(r *Registry, l *netLayer) error {
+		if err := mark(r, l); err != nil {
+			return err
 		}
 		nw = l
-		mark(nw.remote(p))
-		nw.updateFollows()
 		for _, ch := range channels {
 			if r.SignedIn().Has(channelScope(ch)) {
 				chans = append(chans, ch)

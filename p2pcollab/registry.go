@@ -25,6 +25,12 @@ type Registry struct {
 	objects  map[uuid.UUID]*entry
 	sessions map[SessionID]string
 	lastID   SessionID
+	// subs holds each live session's subscriptions (count per peer),
+	// subTotal their sum per peer, subSeq counts their changes
+	// (registry_subs.go).
+	subs     map[SessionID]map[peer.ID]int
+	subTotal map[peer.ID]int
+	subSeq   uint64
 	// seq counts changes to the object set; it orders publication.
 	seq uint64
 }
@@ -41,6 +47,8 @@ func NewRegistry(self peer.ID) *Registry {
 		self:     self,
 		objects:  make(map[uuid.UUID]*entry),
 		sessions: make(map[SessionID]string),
+		subs:     make(map[SessionID]map[peer.ID]int),
+		subTotal: make(map[peer.ID]int),
 	}
 }
 
@@ -51,13 +59,16 @@ func (r *Registry) check() error {
 	return nil
 }
 
-// Shutdown ends every session and drops every object; later calls fail
-// with ErrNotInitialized.
+// Shutdown ends every session, which releases its subscriptions, and
+// drops every object; later calls fail with ErrNotInitialized.
 func (r *Registry) Shutdown() []Event {
 	if r.closed {
 		return nil
 	}
 	events := r.signOut(ScopeAll)
+	for id := range r.sessions {
+		r.releaseSession(id)
+	}
 	r.sessions = map[SessionID]string{}
 	r.closed = true
 	return events
@@ -73,13 +84,15 @@ func (r *Registry) OpenSession(name string) (SessionID, error) {
 	return r.lastID, nil
 }
 
-// CloseSession ends a session and deletes every object it owns, as the
-// original does when the owning application terminates.
+// CloseSession ends a session, deletes every object it owns and releases
+// every subscription it holds, as the original does when the application
+// terminates.
 func (r *Registry) CloseSession(id SessionID) []Event {
 	if _, ok := r.sessions[id]; !ok {
 		return nil
 	}
 	delete(r.sessions, id)
+	r.releaseSession(id)
 	var events []Event
 	for _, oid := range r.sortedIDs() {
 		if e := r.objects[oid]; e.owner == id {

@@ -116,17 +116,8 @@ func (d *peerdDriver) Start(i int, h host.Host) error {
 	if err := node.SignIn(ctx, scope); err != nil {
 		return fail(err)
 	}
-	if pp.sess, err = node.OpenSession(ctx, "testnet"); err != nil {
+	if pp.sess, err = d.openSession(i, node); err != nil {
 		return fail(err)
-	}
-	if sn := d.w.Subnet[i]; sn >= 0 {
-		for _, m := range d.w.Subnets[sn] {
-			if m != i {
-				if err := node.SubscribeEndpoint(ctx, d.w.IDs[m]); err != nil {
-					return fail(err)
-				}
-			}
-		}
 	}
 	pp.wg.Add(1)
 	go func() {
@@ -149,6 +140,29 @@ func (d *peerdDriver) Start(i int, h host.Host) error {
 	d.peers[i] = pp
 	d.mu.Unlock()
 	return nil
+}
+
+// openSession opens peer i's application session. On a subnet the
+// application subscribes to the subnet's other members, whose near-me
+// objects are shown only to subscribers; the subscriptions belong to the
+// session, so a new session after a kill must make them again.
+func (d *peerdDriver) openSession(i int, node *p2pcollab.Node) (p2pcollab.Session, error) {
+	ctx := context.Background()
+	s, err := node.OpenSession(ctx, "testnet")
+	if err != nil {
+		return nil, err
+	}
+	if sn := d.w.Subnet[i]; sn >= 0 {
+		for _, m := range d.w.Subnets[sn] {
+			if m != i {
+				if err := s.SubscribeEndpoint(ctx, d.w.IDs[m]); err != nil {
+					s.Close()
+					return nil, err
+				}
+			}
+		}
+	}
+	return s, nil
 }
 
 func (d *peerdDriver) peer(p int) (*peerdPeer, error) {
@@ -189,7 +203,7 @@ func (d *peerdDriver) Resume(p int) error {
 	if err != nil {
 		return err
 	}
-	s, err := pp.node.OpenSession(context.Background(), "testnet")
+	s, err := d.openSession(p, pp.node)
 	if err != nil {
 		return err
 	}

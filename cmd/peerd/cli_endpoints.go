@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -21,90 +23,106 @@ import (
 const requestWait = 35 * time.Second
 
 func runSubscribe(ctx context.Context, e *env, args []string) error {
-	return requestVerb(ctx, e, args, "subscribe",
-		"Follow a peer's objects and presence (near-me ones, and internet ones if the peer\nallows you) until `peerd unsubscribe`; watched contacts are followed without it.\nWaits for the first pull and prints its outcome; exit status 1 if it failed\n(the subscription stays and the daemon keeps trying).",
-		(*localapi.Client).SubscribeEndpoint)
+	c := newCmd(e, "subscribe", "PEER",
+		"Follow a peer's objects and presence (near-me ones, and internet ones if the peer\n"+
+			"allows you) and hold the subscription until interrupted (SIGINT or SIGTERM): a\n"+
+			"subscription lives as long as the application that made it, as an object does.\n"+
+			"Prints the first pull's outcome once it arrives; if it failed, exits with status\n"+
+			"1, which releases the subscription. Watched contacts are followed without it.", true)
+	name := c.fs.String("name", "peerd subscribe", "application name the daemon shows for this session")
+	id, cl, err := requestArgs(c, args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	sess, err := cl.OpenSession(ctx, *name)
+	if err != nil {
+		return err
+	}
+	// Closing the session releases the subscription, whichever way we
+	// leave; were this process killed, the daemon would release it too.
+	defer sess.Close()
+	if err := awaitRequest(ctx, c, cl, id, sess.SubscribeEndpoint); err != nil {
+		return err
+	}
+	if !c.json {
+		fmt.Fprintf(e.stdout, "subscribed to %s: its data is followed until interrupted\n", id)
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-sess.(*localapi.Session).Done():
+		return fmt.Errorf("the daemon ended the session (did it stop?); %s is no longer followed", id)
+	}
 }
 
 func runRefresh(ctx context.Context, e *env, args []string) error {
-	return requestVerb(ctx, e, args, "refresh",
-		"Pull a peer's current objects and presence once (then `peerd objects --peer\nPEER` shows them). Waits for the outcome and prints it; exit status 1 if it failed.",
-		(*localapi.Client).RefreshEndpoint)
-}
-
-// requestVerb issues a subscribe or refresh and waits for the
-// request_status_changed event about that peer. It registers for events
-// before it issues the request, so the outcome cannot slip past it.
-func requestVerb(ctx context.Context, e *env, args []string, name, summary string, call func(*localapi.Client, context.Context, peer.ID) error) error {
-	c := newCmd(e, name, "PEER", summary, true)
-	pos, err := c.parse(args, 1, 1)
+	c := newCmd(e, "refresh", "PEER",
+		"Pull a peer's current objects and presence once (then `peerd objects --peer\nPEER` shows them). Waits for the outcome and prints it; exit status 1 if it failed.", true)
+	id, cl, err := requestArgs(c, args)
 	if err != nil {
 		return err
+	}
+	if err := awaitRequest(ctx, c, cl, id, cl.RefreshEndpoint); err != nil {
+		return err
+	}
+	if !c.json {
+		fmt.Fprintf(e.stdout, "refreshed %s: `peerd objects --peer %s` shows its objects\n", id, id)
+	}
+	return nil
+}
+
+// requestArgs parses the PEER argument of subscribe and refresh.
+func requestArgs(c *cmd, args []string) (peer.ID, *localapi.Client, error) {
+	pos, err := c.parse(args, 1, 1)
+	if err != nil {
+		return "", nil, err
 	}
 	id, err := localapi.ParsePeer(pos[0])
 	if err != nil {
-		return usagef("%s: %v", name, err)
+		return "", nil, usagef("%s: %v", c.name, err)
 	}
 	cl, err := c.client()
-	if err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(ctx, requestWait)
+	return id, cl, err
+}
+
+// awaitRequest issues a subscribe or refresh and waits for the
+// request_status_changed event about that peer, printing it with --json.
+// It registers for events before it issues the request, so the outcome
+// cannot slip past it. A failed outcome is the error returned.
+func awaitRequest(ctx context.Context, c *cmd, cl *localapi.Client, id peer.ID, call func(context.Context, peer.ID) error) error {
+	wait, cancel := context.WithTimeout(ctx, requestWait)
 	defer cancel()
-	stream, err := cl.Events(ctx, p2pcollab.EventFilter{Types: []p2pcollab.EventType{p2pcollab.EventRequestStatusChanged}})
+	stream, err := cl.Events(wait, p2pcollab.EventFilter{Types: []p2pcollab.EventType{p2pcollab.EventRequestStatusChanged}})
 	if err != nil {
 		return err
 	}
 	defer stream.Close()
-	if err := call(cl, ctx, id); err != nil {
+	if err := call(wait, id); err != nil {
 		return err
 	}
 	var ev p2pcollab.Event
 	for ev.Peer != id {
-		if ev, err = stream.Next(ctx); err != nil {
-			if ctx.Err() != nil {
-				return status.Errorf(status.ErrTimeout, "%s %s: no outcome within %v", name, id, requestWait)
+		if ev, err = stream.Next(wait); err != nil {
+			if ctx.Err() == nil && wait.Err() != nil {
+				return status.Errorf(status.ErrTimeout, "%s %s: no outcome within %v", c.name, id, requestWait)
 			}
 			return err
 		}
 	}
 	if c.json {
-		if err := printJSON(e.stdout, localapi.NewEvent(ev)); err != nil {
+		if err := printJSON(c.e.stdout, localapi.NewEvent(ev)); err != nil {
 			return err
 		}
 	}
 	if ev.Result != nil {
 		// The result names the peer already.
-		if name == "subscribe" {
-			return fmt.Errorf("%s: %w (still subscribed: the daemon keeps trying; `peerd unsubscribe %s` stops it)", name, ev.Result, id)
+		if c.name == "subscribe" {
+			return fmt.Errorf("%s: %w (subscription released; run it again to retry)", c.name, ev.Result)
 		}
-		return fmt.Errorf("%s: %w", name, ev.Result)
+		return fmt.Errorf("%s: %w", c.name, ev.Result)
 	}
-	if !c.json {
-		if name == "subscribe" {
-			fmt.Fprintf(e.stdout, "subscribed to %s: its data is followed until `peerd unsubscribe %s`\n", id, id)
-		} else {
-			fmt.Fprintf(e.stdout, "refreshed %s: `peerd objects --peer %s` shows its objects\n", id, id)
-		}
-	}
-	return nil
-}
-
-func runUnsubscribe(ctx context.Context, e *env, args []string) error {
-	c := newCmd(e, "unsubscribe", "PEER", "Release one `peerd subscribe` of a peer; its data is no longer followed once\nnone is left (unless it is a watched contact).", false)
-	ctx, cancel, cl, pos, err := oneShot(ctx, c, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	defer cancel()
-	id, err := localapi.ParsePeer(pos[0])
-	if err != nil {
-		return usagef("unsubscribe: %v", err)
-	}
-	if err := cl.UnsubscribeEndpoint(ctx, id); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "unsubscribed from %s\n", id)
 	return nil
 }
 

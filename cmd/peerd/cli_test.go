@@ -121,7 +121,7 @@ func TestUsageErrors(t *testing.T) {
 		{"signin", "none"}, {"presence", "sleepy"}, {"watch", "--type", "bogus"}, {"objects", "--id", "1"},
 		{"contact", "add", "garbage"}, {"contact", "set", "not-a-peer", "--watch"}, {"run", "--signin", "moon"},
 		{"init", "--nickname", strings.Repeat("n", 256)},
-		{"subscribe"}, {"subscribe", "not-a-peer"}, {"refresh", "a", "b"}, {"unsubscribe"}, {"unsubscribe", "12D3KooW"}, {"near", "extra"}, {"endpoints", "extra"},
+		{"subscribe"}, {"subscribe", "not-a-peer"}, {"refresh", "a", "b"}, {"unsubscribe"}, {"unsubscribe", "12D3KooW"}, {"help", "unsubscribe"}, {"near", "extra"}, {"endpoints", "extra"},
 		{"publish", "--bogus"}, {"testnet", "--peers", "many"},
 	} {
 		r := peerd(t, nil, "", append([]string{"--data-dir", dir}, args...)...)
@@ -133,7 +133,7 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"--help"}, {"help"}, {"help", "publish"}, {"publish", "--help"}, {"contact", "--help"}, {"contact", "set", "-h"}, {"run", "--help"},
-		{"subscribe", "--help"}, {"unsubscribe", "-h"}, {"refresh", "--help"}, {"near", "--help"}, {"help", "near"}, {"endpoints", "--help"}} {
+		{"subscribe", "--help"}, {"refresh", "--help"}, {"near", "--help"}, {"help", "near"}, {"endpoints", "--help"}} {
 		if r := peerd(t, nil, "", args...); r.code != 0 || strings.Count(r.stdout, "usage: peerd") != 1 {
 			t.Errorf("%v: exit %d, stdout %q; want 0 and one usage text", args, r.code, r.stdout)
 		}

@@ -19,9 +19,9 @@
 //	                                       publish an object until interrupted
 //	peerd objects [--peer PEER] [--id UUID]
 //	peerd watch [--type T,...] [--id UUID] stream events until interrupted
-//	peerd subscribe PEER | refresh PEER    follow a peer's data / pull it once,
-//	                                       and print the outcome
-//	peerd unsubscribe PEER                 stop following a peer's data
+//	peerd subscribe PEER                   follow a peer's data until interrupted,
+//	                                       printing the first pull's outcome
+//	peerd refresh PEER                     pull a peer's data once, print the outcome
 //	peerd near                             list the people near me
 //	peerd endpoints                        list the peers I follow, their presence
 //
@@ -77,8 +77,7 @@ func init() {
 		{"publish", "--id UUID (--data TEXT|--file PATH) [--scope S]", "publish an object until interrupted", runPublish},
 		{"objects", "[--peer PEER] [--id UUID]", "list published objects", runObjects},
 		{"watch", "[--type T,...] [--id UUID]", "print events until interrupted", runWatch},
-		{"subscribe", "PEER", "follow a peer's objects and presence; print the outcome", runSubscribe},
-		{"unsubscribe", "PEER", "stop following a peer's data", runUnsubscribe},
+		{"subscribe", "PEER", "follow a peer's objects and presence until interrupted", runSubscribe},
 		{"refresh", "PEER", "pull a peer's objects and presence once; print the outcome", runRefresh},
 		{"near", "", "list the people near me", runNear},
 		{"endpoints", "", "list the peers I follow, with their presence", runEndpoints},
@@ -125,9 +124,19 @@ func dispatch(ctx context.Context, e *env, args []string) int {
 			return exitStatus(e, v.run(ctx, e, args))
 		}
 	}
+	if why, ok := retired[name]; ok {
+		return exitStatus(e, usagef("%s", why))
+	}
 	fmt.Fprintf(e.stderr, "peerd: unknown command %q\n", name)
 	usage(e.stderr)
 	return 2
+}
+
+// retired are verbs that no longer exist, with what to do instead.
+var retired = map[string]string{
+	// A subscription belongs to the application session that made it,
+	// so no other process may release it.
+	"unsubscribe": "there is no `peerd unsubscribe`: a subscription lasts as long as the `peerd subscribe` that made it; interrupt that one (Ctrl-C) to release it",
 }
 
 func usage(w io.Writer) {

@@ -12,18 +12,22 @@ import (
 
 // The calls that reach other peers. The suite's node has no network, so
 // these rules pin down how such a node answers; what the calls do on a
-// network is tested in package p2pcollab.
+// network, including that a session's end releases its subscriptions, is
+// tested in package p2pcollab (and through the socket in localapi).
 var endpointTests = []test{
 	{"EndpointCallsRefuseBadPeerIDs", testEndpointBadPeers},
 	{"EndpointCallsNeedANetwork", testEndpointNoNetwork},
 	{"EndpointsNeedANetwork", testEndpointsNoNetwork},
 }
 
-// endpointCalls are the three calls that name a peer.
-func endpointCalls(api p2pcollab.API) map[string]func(context.Context, peer.ID) error {
+// endpointCalls are the three calls that name a peer: the API's refresh
+// and a session's subscriptions. The session is closed when t ends.
+func endpointCalls(t *testing.T, api p2pcollab.API) map[string]func(context.Context, peer.ID) error {
+	s := openSession(t, api, "subscriber")
+	t.Cleanup(func() { s.Close() })
 	return map[string]func(context.Context, peer.ID) error{
-		"SubscribeEndpoint":   api.SubscribeEndpoint,
-		"UnsubscribeEndpoint": api.UnsubscribeEndpoint,
+		"SubscribeEndpoint":   s.SubscribeEndpoint,
+		"UnsubscribeEndpoint": s.UnsubscribeEndpoint,
 		"RefreshEndpoint":     api.RefreshEndpoint,
 	}
 }
@@ -33,7 +37,7 @@ func endpointCalls(api p2pcollab.API) map[string]func(context.Context, peer.ID) 
 func testEndpointBadPeers(t *testing.T, api p2pcollab.API) {
 	ctx := ctxFor(t)
 	bad := map[string]peer.ID{"empty": "", "malformed": peer.ID("garbage"), "my own": me(t, api)}
-	for name, call := range endpointCalls(api) {
+	for name, call := range endpointCalls(t, api) {
 		for what, id := range bad {
 			wantErr(t, name+" with "+what+" peer ID", call(ctx, id), status.ErrInvalidArg)
 		}
@@ -46,9 +50,10 @@ func testEndpointBadPeers(t *testing.T, api p2pcollab.API) {
 func testEndpointNoNetwork(t *testing.T, api p2pcollab.API) {
 	ctx := ctxFor(t)
 	stranger := newSomeone(t, "stranger").id.ID
+	calls := endpointCalls(t, api)
 	check := func(when string) {
 		t.Helper()
-		for name, call := range endpointCalls(api) {
+		for name, call := range calls {
 			wantErr(t, name+" "+when, call(ctx, stranger), status.ErrServiceNotAvailable)
 		}
 		people, err := api.PeopleNearMe(ctx)

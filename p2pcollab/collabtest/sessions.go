@@ -77,6 +77,11 @@ func testEndedSession(t *testing.T, api p2pcollab.API) {
 	must(t, "Close", s.Close())
 	wantErr(t, "SetObject after Close", s.SetObject(ctx, oid(1), []byte("x"), p2pcollab.ScopeAll), status.ErrInvalidArg)
 	wantErr(t, "DeleteObject after Close", s.DeleteObject(ctx, oid(1)), status.ErrInvalidArg)
+	// An ended session is refused before the network is looked at (this
+	// node has none): its subscriptions are gone with it.
+	stranger := newSomeone(t, "stranger").id.ID
+	wantErr(t, "SubscribeEndpoint after Close", s.SubscribeEndpoint(ctx, stranger), status.ErrInvalidArg)
+	wantErr(t, "UnsubscribeEndpoint after Close", s.UnsubscribeEndpoint(ctx, stranger), status.ErrInvalidArg)
 	wantObjects(t, api)
 }
 

@@ -133,7 +133,7 @@ func testCancelledContext(t *testing.T, api p2pcollab.API) {
 		"NetStats":     func() error { _, err := api.NetStats(ctx); return err },
 	}
 	stranger := newSomeone(t, "stranger").id.ID
-	for name, call := range endpointCalls(api) {
+	for name, call := range endpointCalls(t, api) {
 		calls[name] = func() error { return call(ctx, stranger) }
 	}
 	for name, call := range calls {

@@ -11,25 +11,26 @@ import (
 	"github.com/peerd/peerd/p2pcollab/status"
 )
 
-// SubscribeEndpoint implements p2pcollab.API.
-func (c *Client) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
-	return c.endpointCall(ctx, http.MethodPost, p, "subscribe")
+// SubscribeEndpoint implements p2pcollab.Session: the daemon holds the
+// subscription for this session and releases it when the session ends.
+func (s *Session) SubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return s.c.endpointCall(ctx, http.MethodPost, p, "subscribe", s.header())
 }
 
-// UnsubscribeEndpoint implements p2pcollab.API.
-func (c *Client) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
-	return c.endpointCall(ctx, http.MethodDelete, p, "subscribe")
+// UnsubscribeEndpoint implements p2pcollab.Session.
+func (s *Session) UnsubscribeEndpoint(ctx context.Context, p peer.ID) error {
+	return s.c.endpointCall(ctx, http.MethodDelete, p, "subscribe", s.header())
 }
 
 // RefreshEndpoint implements p2pcollab.API.
 func (c *Client) RefreshEndpoint(ctx context.Context, p peer.ID) error {
-	return c.endpointCall(ctx, http.MethodPost, p, "refresh")
+	return c.endpointCall(ctx, http.MethodPost, p, "refresh", nil)
 }
 
 // endpointCall checks what the node checks before anything else, in the
 // same order (the context, then the peer ID), so that a bad call fails the
 // same way in-process and here; the daemon checks the rest.
-func (c *Client) endpointCall(ctx context.Context, method string, p peer.ID, what string) error {
+func (c *Client) endpointCall(ctx context.Context, method string, p peer.ID, what string, h http.Header) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func (c *Client) endpointCall(ctx context.Context, method string, p peer.ID, wha
 	if _, err := peer.IDFromBytes([]byte(p)); err != nil {
 		return status.Errorf(status.ErrInvalidArg, "malformed peer ID: %v", err)
 	}
-	return c.do(ctx, method, "/v1/endpoints/"+url.PathEscape(p.String())+"/"+what, nil, nil, nil, nil)
+	return c.do(ctx, method, "/v1/endpoints/"+url.PathEscape(p.String())+"/"+what, nil, h, nil, nil)
 }
 
 // PeopleNearMe implements p2pcollab.API.

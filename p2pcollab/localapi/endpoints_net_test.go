@@ -53,9 +53,9 @@ func (f found) Start(cb func(peer.AddrInfo)) error { cb(peer.AddrInfo(f)); retur
 func (f found) Close() error                       { return nil }
 
 // Over the socket, on a real network: bob finds alice nearby, subscribes
-// to her data, refreshes it, and hears the outcome of each request as a
-// request_status_changed event; a request to a peer nobody can reach
-// reports why it failed.
+// to her data (from an application session), refreshes it, and hears the
+// outcome of each request as a request_status_changed event; a request
+// to a peer nobody can reach reports why it failed.
 func TestEndpointsOverTheNetwork(t *testing.T) {
 	alice := netNode(t, nil)
 	aliceSt, err := alice.Status(t.Context())
@@ -104,7 +104,12 @@ func TestEndpointsOverTheNetwork(t *testing.T) {
 		t.Fatalf("people near me: got %+v %v, want alice with her addresses", people, err)
 	}
 
-	if err := bob.SubscribeEndpoint(ctx, aliceID); err != nil {
+	bobApp, err := bob.OpenSession(ctx, "bob-app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bobApp.Close()
+	if err := bobApp.SubscribeEndpoint(ctx, aliceID); err != nil {
 		t.Fatal(err)
 	}
 	if err := outcome("subscribe", aliceID); err != nil {
@@ -123,10 +128,19 @@ func TestEndpointsOverTheNetwork(t *testing.T) {
 	if direct, err := bobNode.Endpoints(ctx); err != nil || !slices.Equal(eps, direct) {
 		t.Fatalf("endpoints: the client got %+v, the node has %+v %v", eps, direct, err)
 	}
-	if err := bob.UnsubscribeEndpoint(ctx, aliceID); err != nil {
+	// Subscriptions are per session: another one holds none to release.
+	other, err := bob.OpenSession(ctx, "other-app")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := bob.UnsubscribeEndpoint(ctx, aliceID); !errors.Is(err, status.ErrNotFound) {
+	defer other.Close()
+	if err := other.UnsubscribeEndpoint(ctx, aliceID); !errors.Is(err, status.ErrNotFound) {
+		t.Fatalf("unsubscribe from a session that did not subscribe: got %v, want not found", err)
+	}
+	if err := bobApp.UnsubscribeEndpoint(ctx, aliceID); err != nil {
+		t.Fatal(err)
+	}
+	if err := bobApp.UnsubscribeEndpoint(ctx, aliceID); !errors.Is(err, status.ErrNotFound) {
 		t.Fatalf("second unsubscribe: got %v, want not found", err)
 	}
 	if err := bob.RefreshEndpoint(ctx, aliceID); err != nil {
@@ -153,6 +167,75 @@ func TestEndpointsOverTheNetwork(t *testing.T) {
 	}
 	if people, _ := bob.PeopleNearMe(ctx); !slices.EqualFunc(people, []p2pcollab.Person{{Peer: aliceID}}, func(a, b p2pcollab.Person) bool { return a.Peer == b.Peer }) {
 		t.Fatalf("people near me at the end: got %+v, want alice", people)
+	}
+}
+
+// A session whose connection closes without a goodbye (what the kernel
+// does for a killed application) releases its subscriptions, as it
+// deletes its objects: bob's node stops following alice, and her objects
+// are no longer shown.
+func TestSubscriptionsEndWithTheConnection(t *testing.T) {
+	alice := netNode(t, nil)
+	aliceSt, err := alice.Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := alice.OpenSession(t.Context(), "app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	if err := app.SetObject(t.Context(), objID, []byte("nearby"), p2pcollab.ScopeNearMe); err != nil {
+		t.Fatal(err)
+	}
+	bobNode := netNode(t, found{ID: aliceSt.PeerID, Addrs: aliceSt.Addrs})
+	d := serve(t, bobNode, Config{})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	objects := events(t, d.client, p2pcollab.EventEndpointObjectChanged)
+	requests := events(t, d.client, p2pcollab.EventRequestStatusChanged)
+	subscribed := func() bool {
+		t.Helper()
+		eps, err := d.client.Endpoints(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range eps {
+			if e.Peer == aliceSt.PeerID {
+				return e.Subscribed
+			}
+		}
+		return false
+	}
+
+	resp, r := d.openRaw(t, "POST", "/v1/sessions", `{"name":"raw"}`)
+	var first SessionLine
+	if err := json.Unmarshal(readLine(t, r), &first); err != nil || first.Session == "" {
+		t.Fatalf("first line: %+v %v, want a session token", first, err)
+	}
+	subscribe := "/v1/endpoints/" + aliceSt.PeerID.String() + "/subscribe"
+	if a := d.send(t, "POST", subscribe, map[string]string{SessionHeader: first.Session}, ""); a.code != 202 {
+		t.Fatalf("subscribe: got %d %+v, want 202", a.code, a.err)
+	}
+	if e, err := requests.Next(ctx); err != nil || e.Peer != aliceSt.PeerID || e.Result != nil {
+		t.Fatalf("subscribe: got %+v %v, want success", e, err)
+	}
+	if e, err := objects.Next(ctx); err != nil || e.Change != p2pcollab.ChangeAdded || e.Peer != aliceSt.PeerID {
+		t.Fatalf("got %+v %v, want alice's object added", e, err)
+	}
+	if !subscribed() {
+		t.Fatalf("endpoints while the session lives: alice is not subscribed to")
+	}
+
+	resp.Body.Close() // closes the connection
+	if e, err := objects.Next(ctx); err != nil || e.Change != p2pcollab.ChangeDeleted || e.Peer != aliceSt.PeerID || e.ObjectID != objID {
+		t.Fatalf("after disconnect: got %+v %v, want alice's object deleted", e, err)
+	}
+	if subscribed() {
+		t.Fatalf("endpoints after the session ended: alice is still subscribed to")
+	}
+	if a := d.send(t, "POST", subscribe, map[string]string{SessionHeader: first.Session}, ""); a.code != 400 {
+		t.Fatalf("subscribe with the ended session: got %d, want 400", a.code)
 	}
 }
 

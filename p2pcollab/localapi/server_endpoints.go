@@ -6,28 +6,33 @@ import (
 	"net/url"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/peerd/peerd/p2pcollab"
 )
 
 // The calls that reach other peers: subscribe, unsubscribe and refresh a
 // peer's data, people near me, the endpoints followed, the network
-// counters.
+// counters. Subscriptions belong to the session named by the
+// Peerd-Session header, as objects do: they are released when its
+// response ends, however the application ended.
 
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, _ url.Values) {
-	s.endpointCall(w, r, s.api.SubscribeEndpoint, http.StatusAccepted)
+	s.endpointCall(w, r, p2pcollab.Session.SubscribeEndpoint, http.StatusAccepted)
 }
 
 func (s *Server) unsubscribe(w http.ResponseWriter, r *http.Request, _ url.Values) {
-	s.endpointCall(w, r, s.api.UnsubscribeEndpoint, http.StatusNoContent)
+	s.endpointCall(w, r, p2pcollab.Session.UnsubscribeEndpoint, http.StatusNoContent)
 }
 
 func (s *Server) refresh(w http.ResponseWriter, r *http.Request, _ url.Values) {
-	s.endpointCall(w, r, s.api.RefreshEndpoint, http.StatusAccepted)
+	s.endpointCall(w, r, nil, http.StatusAccepted)
 }
 
-// endpointCall runs call on the peer named by the path. Subscribe and
-// refresh answer 202: the request is under way, and its outcome arrives
-// as a request_status_changed event.
-func (s *Server) endpointCall(w http.ResponseWriter, r *http.Request, call func(context.Context, peer.ID) error, code int) {
+// endpointCall runs a call on the peer named by the path: sessionCall on
+// the request's session, or RefreshEndpoint, which needs none, when
+// sessionCall is nil. Subscribe and refresh answer 202: the request is
+// under way, and its outcome arrives as a request_status_changed event.
+func (s *Server) endpointCall(w http.ResponseWriter, r *http.Request, sessionCall func(p2pcollab.Session, context.Context, peer.ID) error, code int) {
 	id, err := ParsePeer(r.PathValue("peer"))
 	if err != nil {
 		writeError(w, err)
@@ -37,7 +42,15 @@ func (s *Server) endpointCall(w http.ResponseWriter, r *http.Request, call func(
 		writeDecodeError(w, err)
 		return
 	}
-	if err := call(r.Context(), id); err != nil {
+	if sessionCall == nil {
+		err = s.api.RefreshEndpoint(r.Context(), id)
+	} else {
+		var ss *serverSession
+		if ss, err = s.session(r); err == nil {
+			err = sessionCall(ss.sess, r.Context(), id)
+		}
+	}
+	if err != nil {
 		writeError(w, err)
 		return
 	}

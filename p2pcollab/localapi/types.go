@@ -158,5 +158,6 @@ type ErrorInfo struct {
 	Message string `json:"message"`
 }
 
-// SessionHeader carries the session token on object mutations.
+// SessionHeader carries the session token on the calls a session makes:
+// object mutations and subscriptions.
 const SessionHeader = "Peerd-Session"
