@@ -53,18 +53,21 @@ func (rep *Report) Compare() {
 	}
 }
 
-// OK reports whether every run delivered everything, converged, and (for
-// peerd) violated nothing.
+// OK reports whether the system under test delivered everything,
+// converged and violated nothing: peerd when it ran, else the baseline.
+// The baseline is the yardstick, not a contender: plain gossipsub has no
+// state sync, so with restarts, churn or partitions it misses updates
+// by design, and that must not fail a run that peerd passed.
 func (rep *Report) OK() bool {
-	for _, r := range []*Result{rep.Baseline, rep.Peerd} {
-		if r == nil {
-			continue
-		}
-		if r.Share < 1 || !r.Converged || (r.SafetyMeaningful && r.Safety.Violations() > 0) {
-			return false
-		}
+	r := rep.Peerd
+	if r == nil {
+		r = rep.Baseline
 	}
-	return true
+	return r != nil && r.ok()
+}
+
+func (r *Result) ok() bool {
+	return r.Share >= 1 && r.Converged && !(r.SafetyMeaningful && r.Safety.Violations() > 0)
 }
 
 // WriteJSON writes the report as indented JSON.
@@ -91,6 +94,9 @@ func (rep *Report) WriteText(w io.Writer) error {
 	}
 	if rep.OK() {
 		b.WriteString("\nRESULT: PASS (every update delivered, every view converged, no safety violation)\n")
+		if rep.Peerd != nil && rep.Baseline != nil && !rep.Baseline.ok() {
+			b.WriteString("(the baseline did not deliver everything: plain gossipsub has no state sync to recover what restarts, churn or partitions cost it)\n")
+		}
 	} else {
 		b.WriteString("\nRESULT: FAIL (see above)\n")
 	}
