@@ -81,6 +81,14 @@ func TestPeerdDelivers(t *testing.T) {
 		if v := res.Safety.Violations(); v != 0 {
 			t.Errorf("safety violations = %d (%+v), want 0", v, res.Safety)
 		}
+		// Both ends of a trusted pair want it connected; only one may
+		// dial, or every pair pays for two QUIC connections.
+		if res.ConnsPerLink != 1 {
+			t.Errorf("%.2f connections per linked pair, want 1", res.ConnsPerLink)
+		}
+		if n := res.Network; n == nil || n.Snapshots == 0 || n.InternalErrors != 0 {
+			t.Errorf("network counters = %+v, want snapshots pulled and no internal error", n)
+		}
 	})
 }
 
