@@ -135,10 +135,8 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 		res.Network = &ns
 	}
 	res.finish(s)
-	r.prog.phase("shutdown")
 	r.prog.stop()
 	r.shutdown()
-	r.prog.phase("done")
 	res.Wall = time.Since(wall0)
 	res.CPU = cpuTime() - cpu0
 	res.PeakRSS = maxRSS()
