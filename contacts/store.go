@@ -32,6 +32,8 @@ type Store struct {
 	// st is replaced, never modified in place, so a failed write leaves it
 	// exactly as it was.
 	st state
+	// gen counts the changes made through this Store (see Generation).
+	gen uint64
 }
 
 // state is the content of a store. Its Contact values (and their Addrs
@@ -225,5 +227,16 @@ func (s *Store) mutate(change func(*state) error) error {
 		return err
 	}
 	s.st = next
+	s.gen++
 	return nil
+}
+
+// Generation grows with every change made through the store, so that a
+// reader polling the list (the network layer, once a heartbeat) can keep
+// what it derived from it until the list changes, instead of copying it
+// each time.
+func (s *Store) Generation() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gen
 }

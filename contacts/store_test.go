@@ -271,3 +271,31 @@ func TestAddMany(t *testing.T) {
 		t.Errorf("after reopen: %d contacts, want 2 (alice, bob)", got)
 	}
 }
+
+// TestGenerationCountsChanges checks that Generation moves with every
+// change and not with a refused one, which is what lets a poller keep
+// what it derived from the list.
+func TestGenerationCountsChanges(t *testing.T) {
+	s := openStore(t, t.TempDir(), newIdentity(t))
+	g0 := s.Generation()
+	alice := sampleContact(t, "alice")
+	if err := s.Add(alice); err != nil {
+		t.Fatal(err)
+	}
+	g1 := s.Generation()
+	if g1 == g0 {
+		t.Fatalf("Generation %d unchanged by Add", g1)
+	}
+	if err := s.Add(alice); !errors.Is(err, status.ErrAlreadyExists) {
+		t.Fatalf("second Add = %v, want ErrAlreadyExists", err)
+	}
+	if g := s.Generation(); g != g1 {
+		t.Errorf("Generation %d after a refused Add, want %d", g, g1)
+	}
+	if err := s.Delete(alice.PeerID); err != nil {
+		t.Fatal(err)
+	}
+	if g := s.Generation(); g == g1 {
+		t.Errorf("Generation %d unchanged by Delete", g)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	"github.com/peerd/peerd/contacts"
 	"github.com/peerd/peerd/p2pcollab/internal/seal"
 	"github.com/peerd/peerd/p2pcollab/internal/view"
 	"github.com/peerd/peerd/p2pcollab/internal/wire"
@@ -77,6 +78,10 @@ type netLayer struct {
 	subs      map[string]*topicSub
 	dials     map[peer.ID]*dialState
 	protected map[peer.ID]bool
+	// keep is the contacts the node keeps connected, as of the contact
+	// store's generation keepGen (see dialContacts).
+	keep    map[peer.ID]contacts.Contact
+	keepGen uint64
 }
 
 // outMsg is one encoded gossip message waiting for the sender.

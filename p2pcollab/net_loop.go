@@ -343,12 +343,7 @@ func (nw *netLayer) inDialGrace(p peer.ID, now time.Time) bool {
 // and the higher one only after dialGraceBeats heartbeats without a
 // connection (so a pair where only one side is reachable still connects).
 func (nw *netLayer) dialContacts(now time.Time) {
-	keep := make(map[peer.ID]contacts.Contact)
-	for _, c := range nw.n.cfg.Contacts.List() {
-		if c.PeerID != nw.self && (c.Watch || c.Permission == contacts.PermissionAllowed) {
-			keep[c.PeerID] = c
-		}
-	}
+	keep := nw.keptContacts()
 	cm := nw.h.ConnManager()
 	for p := range nw.protected {
 		if _, ok := keep[p]; !ok {
@@ -391,6 +386,25 @@ func (nw *netLayer) dialContacts(now time.Time) {
 			go nw.dial(ds, peer.AddrInfo{ID: p, Addrs: c.Addrs})
 		}
 	}
+}
+
+// keptContacts is the contacts to keep connected: those the user watches
+// or allows. It runs on every heartbeat and kick, so the set is rebuilt
+// only when the contact store has changed. Only the control loop calls it.
+func (nw *netLayer) keptContacts() map[peer.ID]contacts.Contact {
+	store := nw.n.cfg.Contacts
+	// Read the generation first: a change racing with List is then seen
+	// again on the next call rather than missed.
+	if gen := store.Generation(); nw.keep == nil || gen != nw.keepGen {
+		keep := make(map[peer.ID]contacts.Contact)
+		for _, c := range store.List() {
+			if c.PeerID != nw.self && (c.Watch || c.Permission == contacts.PermissionAllowed) {
+				keep[c.PeerID] = c
+			}
+		}
+		nw.keep, nw.keepGen = keep, gen
+	}
+	return nw.keep
 }
 
 func (nw *netLayer) dial(ds *dialState, ai peer.AddrInfo) {
