@@ -101,7 +101,7 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 		return nil, err
 	}
 	setup := time.Since(wall0)
-	conns := r.connections()
+	connsPerLink := r.connsPerLink(links)
 
 	// The plan.
 	r.t.begin()
@@ -129,7 +129,7 @@ func Run(ctx context.Context, s Scenario, o Options) (*Result, error) {
 	res.RPCBytes, res.Messages = rpc1-rpc0, msgs1-msgs0
 	res.HeapPerPeer = (heap1 - heap0) / int64(len(w.IDs))
 	res.GoroutinesPerPeer = float64(gor1-gor0) / float64(len(w.IDs))
-	res.ConnsPerLink = float64(conns) / float64(max(1, len(links)))
+	res.ConnsPerLink = connsPerLink
 	if d, ok := r.drv.(*peerdDriver); ok {
 		ns := d.netStats()
 		res.Network = &ns
@@ -232,10 +232,17 @@ func (r *runner) connect(ctx context.Context, a, b int) {
 	}
 }
 
-// connections counts the open connections between honest peers, each
-// once, after the warmup: one per link is what a pair needs, and a second
-// one costs a QUIC handshake, identify and keepalives.
-func (r *runner) connections() int {
+// connsPerLink counts the open connections between honest peers after
+// the warmup, per link between honest peers: one is what a pair needs,
+// and a second costs a QUIC handshake, identify and keepalives.
+// Adversaries' links are left out on both sides of the ratio.
+func (r *runner) connsPerLink(links [][2]int) float64 {
+	honestLinks := 0
+	for _, l := range links {
+		if l[0] < r.w.Honest && l[1] < r.w.Honest {
+			honestLinks++
+		}
+	}
 	index := make(map[peer.ID]int, r.w.Honest)
 	for i := range r.w.Honest {
 		index[r.w.IDs[i]] = i
@@ -252,7 +259,7 @@ func (r *runner) connections() int {
 			}
 		}
 	}
-	return n
+	return float64(n) / float64(max(1, honestLinks))
 }
 
 // reconnect dials every link of peer i (or all links when i < 0).
